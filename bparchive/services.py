@@ -132,6 +132,8 @@ class Archive:
         from bparchive.errors import PasswordError
         from bparchive.sync.engine import AccountReport, AccountSync
 
+        if self.settings.batch_size and "batch_messages" not in engine_kw:
+            engine_kw["batch_messages"] = self.settings.batch_size
         accounts = self.accounts_for(names)
         if not accounts:
             raise NotFoundError("No IMAP account to sync: add one with `bparchive account add`.")

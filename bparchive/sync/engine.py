@@ -104,6 +104,33 @@ def uid_set(uids: Sequence[int]) -> str:
     return ",".join(out)
 
 
+def fetch(client: Any, msgset: str | Sequence[int], items: Sequence[str], modifiers: Sequence[str] | None = None) -> dict[int, dict[bytes, Any]]:
+    """UID FETCH with a sequence set such as ``"1:*"`` or ``"5:9,12"``.
+
+    ``IMAPClient.fetch`` turns every id back into an int to drop unsolicited
+    responses, which fails on ranges; this does the same command and keeps
+    every response (callers filter by UID themselves).
+    """
+    from imapclient.imapclient import seq_to_parenstr_upper
+    from imapclient.response_parser import parse_fetch_response
+
+    if not isinstance(msgset, str):
+        msgset = uid_set(msgset)
+    if not msgset:
+        return {}
+    imap = client._imap
+    args = ["FETCH", msgset.encode("ascii"), seq_to_parenstr_upper(items)]
+    if modifiers:
+        args.append(seq_to_parenstr_upper(modifiers))
+    if client.use_uid:
+        args.insert(0, "UID")
+    tag = imap._command(*args)
+    typ, data = imap._command_complete("FETCH", tag)
+    client._checkok("fetch", typ, data)
+    typ, data = imap._untagged_response(typ, data, "FETCH")
+    return dict(parse_fetch_response(data, client.normalise_times, client.use_uid))
+
+
 def _flags_text(flags: Iterable[Any]) -> str:
     items = sorted(f.decode("utf-8", "replace") if isinstance(f, bytes) else str(f) for f in flags)
     return " ".join(i for i in items if i != "\\Recent")
@@ -407,11 +434,11 @@ class AccountSync:
         live = self.store.live_uids(folder.id, uidvalidity)
         if self.condstore and folder.highestmodseq:
             data = self._call(
-                lambda: c.fetch(f"1:{last}", ["FLAGS"], modifiers=[f"CHANGEDSINCE {folder.highestmodseq}"]),
+                lambda: fetch(c, f"1:{last}", ["FLAGS"], [f"CHANGEDSINCE {folder.highestmodseq}"]),
                 f"reading changed flags in {folder.name}",
             )
         else:
-            data = self._call(lambda: c.fetch(f"1:{last}", ["FLAGS"]), f"reading flags in {folder.name}")
+            data = self._call(lambda: fetch(c, f"1:{last}", ["FLAGS"]), f"reading flags in {folder.name}")
         changed = {}
         for uid, d in data.items():
             if uid in live and b"FLAGS" in d:
@@ -427,7 +454,7 @@ class AccountSync:
         # "last+1:*" always returns the highest UID even when it is <= last:
         # filter, so the last message is not fetched again forever.
         rng = f"{last + 1}:*" if last else "1:*"
-        meta = self._call(lambda: c.fetch(rng, ["RFC822.SIZE"]), f"listing new messages in {folder.name}")
+        meta = self._call(lambda: fetch(c, rng, ["RFC822.SIZE"]), f"listing new messages in {folder.name}")
         sizes = {uid: int(d.get(b"RFC822.SIZE", 0)) for uid, d in meta.items() if uid > last}
         if sizes:
             self._fetch_uids(folder, uidvalidity, sorted(sizes), fr, sizes)
@@ -438,7 +465,7 @@ class AccountSync:
     ) -> None:
         c = self.client
         if sizes is None:
-            meta = self._call(lambda: c.fetch(uid_set(uids), ["RFC822.SIZE"]), f"sizing messages in {folder.name}")
+            meta = self._call(lambda: fetch(c, uids, ["RFC822.SIZE"]), f"sizing messages in {folder.name}")
             sizes = {u: int(d.get(b"RFC822.SIZE", 0)) for u, d in meta.items()}
             uids = [u for u in uids if u in sizes]
         total = len(uids)
@@ -471,7 +498,7 @@ class AccountSync:
     def _fetch_batch(self, folder: FolderState, uidvalidity: int, uids: list[int], fr: FolderReport) -> int:
         c = self.client
         data = self._call(
-            lambda: c.fetch(uid_set(uids), ["BODY.PEEK[]", "FLAGS", "INTERNALDATE", "RFC822.SIZE"]),
+            lambda: fetch(c, uids, ["BODY.PEEK[]", "FLAGS", "INTERNALDATE", "RFC822.SIZE"]),
             f"fetching messages from {folder.name}",
         )
         n = 0
@@ -494,7 +521,7 @@ class AccountSync:
     def _fetch_big(self, folder: FolderState, uidvalidity: int, uid: int, size: int, fr: FolderReport) -> int:
         """Fetch one large message in pieces into a spool file: memory stays flat."""
         c = self.client
-        meta = self._call(lambda: c.fetch([uid], ["FLAGS", "INTERNALDATE"]), f"fetching from {folder.name}")
+        meta = self._call(lambda: fetch(c, [uid], ["FLAGS", "INTERNALDATE"]), f"fetching from {folder.name}")
         if uid not in meta:
             return 0
         with tempfile.TemporaryFile(dir=self.store.path.parent) as spool:
@@ -502,7 +529,7 @@ class AccountSync:
             while True:
                 self.cancel.check()
                 part = f"BODY.PEEK[]<{offset}.{self.chunk}>"
-                data = self._call(lambda p=part: c.fetch([uid], [p]), f"fetching a large message from {folder.name}")
+                data = self._call(lambda p=part: fetch(c, [uid], [p]), f"fetching a large message from {folder.name}")
                 d = data.get(uid, {})
                 piece = next((v for k, v in d.items() if k.startswith(b"BODY[]")), None)
                 if piece is None:
@@ -546,7 +573,7 @@ class AccountSync:
         by_key = {(r["msgid"], r["size"]): r["id"] for r in old if r["msgid"]}
         known = self.store.live_uids(folder.id, uidvalidity)
         meta = self._call(
-            lambda: c.fetch("1:*", ["RFC822.SIZE", "FLAGS", "INTERNALDATE", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]),
+            lambda: fetch(c, "1:*", ["RFC822.SIZE", "FLAGS", "INTERNALDATE", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]),
             f"re-mapping {folder.name}",
         )
         to_fetch: list[int] = []

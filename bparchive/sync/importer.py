@@ -24,6 +24,16 @@ log = logging.getLogger(__name__)
 
 LOCAL_UIDVALIDITY = 0
 _FROM_ESCAPED = re.compile(rb"^>+From ")
+# "From sender date" — the date part, when present, has a time or a year, so
+# an unescaped body line such as "From Russia with love" is not a separator.
+_FROM_LINE = re.compile(rb"^From \S+(?:\s*$|.*(?:\d{1,2}:\d{2}|\b(?:19|20)\d{2}\b))")
+# Some writers (old Netscape, Content-Length users) put no empty line before
+# the separator: then only an unmistakable From_ line counts (nothing after the
+# sender, or an asctime date).
+_FROM_STRICT = re.compile(
+    rb"^From \S+(?:\s*$|\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug"
+    rb"|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d(?::\d\d)? (?:[A-Z]{3,4} )?\d{4}\s*$)"
+)
 _MAILDIR_FLAGS = {"D": "\\Draft", "F": "\\Flagged", "R": "\\Answered", "S": "\\Seen", "T": "\\Deleted"}
 BATCH = 200
 
@@ -55,7 +65,7 @@ def detect(path: Path) -> str:
     if path.is_dir():
         if (path / "cur").is_dir() or (path / "new").is_dir():
             return "maildir"
-        if any(p.is_dir() and p.name.startswith(".") and (p / "cur").is_dir() for p in path.iterdir()):
+        if any(p.is_dir() and (p / "cur").is_dir() for p in path.iterdir()):
             return "maildir"
         return "emldir"
     if not path.exists():
@@ -91,12 +101,12 @@ def read_mbox(f: BinaryIO, folder: str) -> Iterator[Found]:
             first = False
             if line.startswith(b"\xef\xbb\xbf"):
                 line = line[3:]
-            if line.startswith(b"From "):
+            if _FROM_LINE.match(line):
                 prev_blank = False
                 continue
-        if line.startswith(b"From ") and prev_blank:
+        if (prev_blank and _FROM_LINE.match(line)) or _FROM_STRICT.match(line):
             if lines:
-                yield Found(folder, _finish_mbox_message(lines))
+                yield Found(folder, _finish_mbox_message(lines, separator=True))
             lines = []
             prev_blank = False
             continue
@@ -105,14 +115,22 @@ def read_mbox(f: BinaryIO, folder: str) -> Iterator[Found]:
             line = line[1:]
         lines.append(line)
     if lines:
-        msg = _finish_mbox_message(lines)
+        msg = _finish_mbox_message(lines, separator=False)
         if msg.strip():
             yield Found(folder, msg)
 
 
-def _finish_mbox_message(lines: list[bytes]) -> bytes:
-    if lines and lines[-1] in (b"\n", b"\r\n"):
-        lines = lines[:-1]
+
+def _finish_mbox_message(lines: list[bytes], *, separator: bool) -> bytes:
+    # The line ending just before the next From_ line belongs to the mbox
+    # framing (MimeKit's reference offsets agree); the message's own bytes end
+    # before it. The last message of the file keeps its bytes to the end.
+    if lines and separator:
+        last = lines[-1]
+        if last.endswith(b"\r\n"):
+            lines[-1] = last[:-2]
+        elif last.endswith(b"\n"):
+            lines[-1] = last[:-1]
     return b"".join(lines)
 
 
@@ -125,14 +143,32 @@ def _decode_maildir_name(name: str) -> str:
         return name
 
 
+def _maildir_folders(root: Path) -> list[tuple[str, Path]]:
+    """Every folder of a Maildir: Maildir++ (``.A.B`` → ``A/B``) or nested (``A/B/cur``)."""
+    out: list[tuple[str, Path]] = []
+    for dirpath, dirnames, _files in os.walk(root):
+        d = Path(dirpath)
+        dirnames[:] = sorted(n for n in dirnames if n not in ("cur", "new", "tmp"))
+        if not ((d / "cur").is_dir() or (d / "new").is_dir()):
+            continue
+        rel = d.relative_to(root).parts
+        if not rel:
+            name = "INBOX"
+        else:
+            parts: list[str] = []
+            for p in rel:
+                if p.startswith(".") and len(p) > 1:
+                    parts.extend(_decode_maildir_name(x) for x in p[1:].split(".") if x)
+                else:
+                    parts.append(_decode_maildir_name(p))
+            name = "/".join(parts)
+        out.append((name, d))
+    return out
+
+
 def read_maildir(root: Path) -> Iterator[Found]:
-    """Messages of a Maildir and its Maildir++ subfolders (``.A.B`` → ``A/B``)."""
-    folders: list[tuple[str, Path]] = [("INBOX", root)]
-    for p in sorted(root.iterdir()):
-        if p.is_dir() and p.name.startswith(".") and p.name not in (".", ".."):
-            if (p / "cur").is_dir() or (p / "new").is_dir():
-                folders.append(("/".join(_decode_maildir_name(x) for x in p.name[1:].split(".")), p))
-    for name, d in folders:
+    """Messages of a Maildir and all its subfolders, with their flags."""
+    for name, d in _maildir_folders(root):
         for sub in ("cur", "new"):
             sd = d / sub
             if not sd.is_dir():
