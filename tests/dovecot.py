@@ -37,6 +37,7 @@ Typical use::
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import grp
@@ -316,6 +317,28 @@ def _identity() -> _Identity:
         mail_gid=mail.pw_gid,
         as_root=True,
     )
+
+
+_live: set[DovecotServer] = set()
+_atexit_registered = False
+
+
+def _kill_leftovers() -> None:
+    """At interpreter exit, close servers a test forgot to stop (no orphaned Dovecot)."""
+    for server in list(_live):
+        with contextlib.suppress(Exception):
+            server.close()
+
+
+def _track(server: DovecotServer, alive: bool) -> None:
+    global _atexit_registered
+    if alive:
+        if not _atexit_registered:
+            atexit.register(_kill_leftovers)
+            _atexit_registered = True
+        _live.add(server)
+    else:
+        _live.discard(server)
 
 
 def _free_port() -> int:
@@ -685,6 +708,7 @@ service imap-login {{
                     continue
                 raise
             self.startup_seconds = time.monotonic() - begin
+            _track(self, alive=True)
             return self
         raise DovecotError("unreachable")  # pragma: no cover
 
@@ -757,11 +781,13 @@ service imap-login {{
                 client.shutdown()
         self._admins.clear()
 
-    def stop(self, timeout: float = 15.0) -> None:
+    def stop(self, grace: float = 1.5) -> None:
         """Stop Dovecot cleanly (SIGTERM to the master) and wait for it.
 
-        Every Dovecot process is gone when this returns; a master that does not
-        exit within ``timeout`` seconds is killed.
+        Connected clients get ``* BYE`` from their ``imap`` process at once. The
+        master then waits for its helpers, which can hang for seconds on a
+        just-started server; after ``grace`` seconds whatever is left of the
+        process group is killed. Every Dovecot process is gone when this returns.
         """
         self._drop_admins()
         proc = self._proc
@@ -769,14 +795,12 @@ service imap-login {{
             return
         if proc.poll() is None:
             proc.terminate()
-            try:
-                proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self._terminate_group(signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=grace)
         # Children normally exit with the master; make sure none keeps a port.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
+        self._terminate_group(signal.SIGKILL)
         self._proc = None
+        _track(self, alive=False)
 
     def kill(self) -> None:
         """Kill every Dovecot process with SIGKILL, as a crash would.
@@ -787,6 +811,7 @@ service imap-login {{
         self._drop_admins()
         self._terminate_group(signal.SIGKILL)
         self._proc = None
+        _track(self, alive=False)
 
     def restart(self, timeout: float = 20.0) -> DovecotServer:
         """Stop (if running) and start again on the same ports, config and mail."""
