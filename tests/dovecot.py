@@ -656,6 +656,13 @@ userdb {{
   args = username_format=%n {users}
 }}
 
+# No auth penalty (anvil delays logins after a failure): tests fail logins on purpose.
+service anvil {{
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
+}}
+
 service imap-login {{
   inet_listener imap {{
     address = {HOST}

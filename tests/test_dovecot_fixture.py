@@ -112,6 +112,10 @@ def test_wrong_password_is_refused_quickly(dovecot: DovecotServer) -> None:
         with pytest.raises(LoginError):
             client.login("alice", "not-the-password")
         assert time.monotonic() - start < 1.9  # Dovecot waits 2 s by default
+    start = time.monotonic()
+    with dovecot.connect("alice") as client:  # no auth penalty after the failure
+        assert client.list_folders()
+    assert time.monotonic() - start < 1.5
 
 
 # --------------------------------------------------------------- mail
