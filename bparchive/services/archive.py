@@ -165,10 +165,26 @@ class Archive:
         return report
 
     def after_store_change(self, *, progress: Progress = null_progress, cancel: CancelToken | None = None) -> None:
-        """Catch up ingest and index with what the store holds."""
-        hook = _PIPELINE.get("after_store_change")
-        if hook is not None:
-            hook(self, progress=progress, cancel=cancel)
+        """Catch up ingest (parse, extract, file) and the index with what the store holds."""
+        from bparchive.index.from_store import catch_up
+        from bparchive.ingest import ingest_pending
+
+        ingest_pending(self.store, self.settings, progress=progress, cancel=cancel)
+        catch_up(self.store, self.paths.index_dir, progress=progress, cancel=cancel)
+
+    def reindex(self, *, progress: Progress = null_progress, cancel: CancelToken | None = None,
+                reparse: bool = False) -> int:
+        """Rebuild the index from the store (``reparse``: parse and extract again first)."""
+        from bparchive.index.from_store import rebuild
+        from bparchive.ingest import ingest_pending
+
+        with self.sync_lock():
+            if reparse:
+                ids = [r[0] for r in self.store.execute("SELECT id FROM messages ORDER BY id")]
+                ingest_pending(self.store, self.settings, progress=progress, cancel=cancel, ids=ids)
+            else:
+                ingest_pending(self.store, self.settings, progress=progress, cancel=cancel)
+            return rebuild(self.store, self.paths.index_dir, progress=progress, cancel=cancel)
 
     # -- status -----------------------------------------------------------
 
@@ -244,10 +260,39 @@ class Archive:
         ).fetchone()[0]
         if dup:
             rep.problems.append(DoctorProblem("sync-state", f"{dup} UIDs recorded twice"))
-        hook = _PIPELINE.get("doctor")
-        if hook is not None:
-            hook(self, rep, repair)
+        self._check_pipeline(rep, repair)
         return rep
+
+    def _check_pipeline(self, rep: DoctorReport, repair: bool) -> None:
+        import shutil
+
+        from bparchive.index.from_store import drift
+        from bparchive.index.from_store import repair as repair_index
+
+        st = self.store
+        pending = st.execute("SELECT COUNT(*) FROM messages WHERE ingest_state = 0").fetchone()[0]
+        failed = st.execute("SELECT COUNT(*) FROM messages WHERE ingest_state = 2").fetchone()[0]
+        if pending:
+            rep.notes.append(f"{pending} messages wait to be read (run `bparchive reindex` or a sync).")
+        if failed:
+            rep.notes.append(f"{failed} messages could not be parsed; their raw bytes are kept (`bparchive show ID --raw`).")
+        needs_ocr = st.execute("SELECT COUNT(*) FROM attachments WHERE status = 'needs_ocr'").fetchone()[0]
+        if needs_ocr:
+            if shutil.which("tesseract"):
+                rep.notes.append(f"{needs_ocr} attachments have no text layer; run `bparchive reindex --reparse` to OCR them.")
+            else:
+                rep.notes.append(
+                    f"{needs_ocr} attachments are scans without a text layer. To read them, install OCR: "
+                    "`sudo apt-get install tesseract-ocr tesseract-ocr-vie`, then `bparchive reindex --reparse`."
+                )
+        d = drift(st, self.paths.index_dir)
+        if not d.ok:
+            detail = f"index drift: {len(d.missing)} messages missing from the index, {len(d.extra)} unknown to the store"
+            if repair:
+                repair_index(st, self.paths.index_dir, d)
+            rep.problems.append(DoctorProblem("index", detail, repair))
+        elif d.stale:
+            rep.notes.append(f"{d.stale} messages wait to be indexed.")
 
     def _check_permissions(self, rep: DoctorReport, repair: bool) -> None:
         roots = {self.paths.config_dir, self.paths.data_dir, self.paths.state_dir}
@@ -271,11 +316,3 @@ class Archive:
                             DoctorProblem("permissions", f"{p} is readable by others (mode {mode:o})", repair)
                         )
 
-
-# Later stages (ingest, index) register here, so that sync and import catch
-# them up without this module importing them eagerly.
-_PIPELINE: dict[str, Callable[..., Any]] = {}
-
-
-def register(stage: str, fn: Callable[..., Any]) -> None:
-    _PIPELINE[stage] = fn

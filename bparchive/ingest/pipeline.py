@@ -1,0 +1,285 @@
+"""The ingest pipeline (see the package docstring)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bparchive.config import Settings
+from bparchive.errors import ConfigError
+from bparchive.extract import ExtractLimits, Extraction, ExtractorPool
+from bparchive.filing import Filing, UserRule, classify
+from bparchive.mail import MailLimits, ParsedMessage, parse_message
+from bparchive.progress import CancelToken, Progress, ProgressEvent, null_progress
+from bparchive.store import Store, utcnow
+
+log = logging.getLogger(__name__)
+
+FIRST_PAGE_CHARS = 4000
+INLINE_IMAGE_SKIP = 64 * 1024  # logos and signatures: not worth OCR
+BATCH_MESSAGES = 100
+BATCH_BYTES = 64 << 20
+
+# ingest_state values in the messages table
+NEW, PARSED, FAILED = 0, 1, 2
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did."""
+
+    messages: int = 0
+    failed: int = 0
+    attachments: int = 0
+    attachment_status: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def user_rules(settings: Settings) -> list[UserRule]:
+    """The ``[[rules]]`` of the config as filing rules (validated)."""
+    rules = []
+    for i, d in enumerate(settings.rules):
+        try:
+            rules.append(UserRule.from_dict(d))
+        except ConfigError as e:
+            raise ConfigError(f"rules[{i}]: {e}") from e
+    return rules
+
+
+def limits_from(settings: Settings) -> tuple[MailLimits, ExtractLimits]:
+    lim = settings.limits
+    mail = MailLimits(max_parts=lim.parts_max, max_depth=lim.nesting_max_depth)
+    ext = ExtractLimits(
+        max_bytes=lim.attachment_max_mb << 20,
+        max_pages=lim.pdf_max_pages,
+        max_text_chars=lim.text_max_chars,
+        timeout_seconds=lim.seconds_per_attachment,
+        memory_mb=lim.memory_mb,
+    )
+    return mail, ext
+
+
+@dataclass
+class _Item:
+    mid: int
+    parsed: ParsedMessage | None
+    problems: list[str]
+    extractions: dict[int, Extraction] = field(default_factory=dict)
+    internaldate: str | None = None
+
+
+def _skip_reason(part: Any) -> str | None:
+    if part.truncated:
+        return "not kept: a message size or part limit was reached"
+    ctype = (part.content_type or "").lower()
+    if ctype.startswith("image/") and (part.content_id or part.disposition == "inline") and part.size < INLINE_IMAGE_SKIP:
+        return "inline image (logo or signature)"
+    if ctype in ("application/pgp-signature", "application/pkcs7-signature", "application/x-pkcs7-signature"):
+        return "signature block"
+    return None
+
+
+def ingest_pending(
+    store: Store,
+    settings: Settings,
+    *,
+    progress: Progress = null_progress,
+    cancel: CancelToken | None = None,
+    pool: ExtractorPool | None = None,
+    ids: Sequence[int] | None = None,
+) -> IngestReport:
+    """Parse, extract and file every message not ingested yet (or ``ids``)."""
+    cancel = cancel or CancelToken()
+    started = time.monotonic()
+    rep = IngestReport()
+    if ids is None:
+        todo = [r[0] for r in store.execute("SELECT id FROM messages WHERE ingest_state = 0 ORDER BY id")]
+    else:
+        todo = list(ids)
+    if not todo:
+        return rep
+    rules = user_rules(settings)
+    mail_limits, ext_limits = limits_from(settings)
+    own_pool = pool is None
+    if pool is None:
+        pool = ExtractorPool(workers=settings.workers or None, limits=ext_limits)
+    try:
+        i = 0
+        while i < len(todo):
+            cancel.check()
+            batch: list[_Item] = []
+            jobs: list[tuple[tuple[int, int], bytes, str, str]] = []
+            size = 0
+            while i < len(todo) and len(batch) < BATCH_MESSAGES and size < BATCH_BYTES:
+                mid = todo[i]
+                i += 1
+                item = _parse(store, mid, mail_limits)
+                batch.append(item)
+                if item.parsed is None:
+                    continue
+                for part in item.parsed.attachments:
+                    why = _skip_reason(part)
+                    if why:
+                        item.extractions[part.index] = Extraction(status="skipped", reason=why)
+                        continue
+                    jobs.append(((len(batch) - 1, part.index), part.payload, part.filename, part.content_type))
+                    size += len(part.payload)
+            by_pos = {n: it for n, it in enumerate(batch)}
+            for (pos, idx), extraction in pool.map(jobs):
+                by_pos[pos].extractions[idx] = extraction
+            jobs.clear()
+            _write(store, settings, batch, rules, rep)
+            progress(ProgressEvent(stage="ingest", done=min(i, len(todo)), total=len(todo)))
+    finally:
+        if own_pool:
+            pool.close()
+    rep.seconds = time.monotonic() - started
+    return rep
+
+
+def _parse(store: Store, mid: int, limits: MailLimits) -> _Item:
+    problems: list[str] = []
+    try:
+        raw = store.raw(mid)
+    except Exception as e:  # an unreadable blob: doctor reports it; keep going
+        return _Item(mid, None, [f"stored bytes unreadable: {type(e).__name__}: {e}"])
+    row = store.execute(
+        "SELECT MIN(internaldate) FROM locations WHERE message_id = ? AND internaldate IS NOT NULL", (mid,)
+    ).fetchone()
+    internaldate = row[0] if row else None
+    try:
+        parsed = parse_message(raw, limits=limits)
+    except Exception as e:  # parse_message promises not to raise; never lose the run if it does
+        log.exception("parse failed for message %s", mid)
+        return _Item(mid, None, [f"parse failed: {type(e).__name__}: {e}"], internaldate=internaldate)
+    return _Item(mid, parsed, problems, internaldate=internaldate)
+
+
+def _addr_list(parsed: ParsedMessage) -> list[list[str]]:
+    out = []
+    for fieldname, addrs in (("to", parsed.to), ("cc", parsed.cc), ("bcc", parsed.bcc)):
+        for a in addrs:
+            out.append([fieldname, a.name, a.email])
+    return out
+
+
+def _write(store: Store, settings: Settings, batch: list[_Item], rules: list[UserRule], rep: IngestReport) -> None:
+    with store.transaction():
+        for item in batch:
+            rep.messages += 1
+            mid = item.mid
+            store.execute("DELETE FROM attachments WHERE message_id = ?", (mid,))
+            if item.parsed is None:
+                rep.failed += 1
+                store.execute(
+                    "INSERT INTO parsed (message_id, date, problems) VALUES (?,?,?) "
+                    "ON CONFLICT(message_id) DO UPDATE SET problems = excluded.problems",
+                    (mid, item.internaldate, json.dumps(item.problems, ensure_ascii=False)),
+                )
+                store.execute("UPDATE messages SET ingest_state = ?, index_state = 0 WHERE id = ?", (FAILED, mid))
+                continue
+            p = item.parsed
+            date = p.date.isoformat() if p.date else item.internaldate
+            sender = p.from_[0] if p.from_ else None
+            names = [a.filename for a in p.attachments if a.filename]
+            first_pages = [
+                e.text[:FIRST_PAGE_CHARS] for e in item.extractions.values() if e.text
+            ]
+            filing = classify(
+                p.subject, p.body_text, names, first_pages,
+                sender=sender.email if sender else "", rules=rules, repaired=True,
+            )
+            withhold = filing.secret and not settings.index_secret_attachments
+            problems = list(p.problems) + item.problems
+            store.execute(
+                "INSERT OR REPLACE INTO parsed (message_id, subject, from_name, from_email, recipients, "
+                "date, body_text, body_encoding, in_reply_to, refs, problems, data) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    mid, p.subject, sender.name if sender else "", sender.email if sender else "",
+                    json.dumps(_addr_list(p), ensure_ascii=False), date, p.body_text,
+                    p.body_encoding or "unicode", p.in_reply_to,
+                    json.dumps(list(p.references), ensure_ascii=False),
+                    json.dumps(problems, ensure_ascii=False),
+                    json.dumps(p.to_dict(), ensure_ascii=False, default=str),
+                ),
+            )
+            rows = []
+            for part in p.attachments:
+                e = item.extractions.get(part.index) or Extraction(status="skipped", reason="not extracted")
+                text = e.text
+                reason = e.reason
+                if withhold and text:
+                    text = ""
+                    reason = "text withheld: the message carries a secret mark (settings.index_secret_attachments)"
+                rep.attachments += 1
+                rep.attachment_status[e.status] = rep.attachment_status.get(e.status, 0) + 1
+                rows.append((
+                    mid, part.index, part.path, part.filename, part.content_type, part.size, e.status,
+                    reason, e.kind, e.pages or None, e.encoding, int(e.signed), e.signer or None,
+                    e.signing_time or None, text,
+                ))
+            if rows:
+                store.conn.executemany(
+                    "INSERT INTO attachments (message_id, idx, path, filename, content_type, size, status, "
+                    "reason, kind, pages, encoding, signed, signer, signing_time, text) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    rows,
+                )
+            _write_filing(store, mid, filing)
+            store.execute("UPDATE messages SET ingest_state = ?, index_state = 0 WHERE id = ?", (PARSED, mid))
+
+
+def _write_filing(store: Store, mid: int, f: Filing) -> None:
+    refs = [
+        {"num": r.num, "year": r.year, "type_code": r.type_code, "type_name": r.type_name,
+         "issuer": r.issuer, "unit": r.unit, "key": r.key, "display": r.display, "party": r.party}
+        for r in f.refs
+    ]
+    store.execute(
+        "INSERT INTO filing (message_id, doc_type, doc_type_code, category, copy_form, urgency, secret, "
+        "secret_level, refs, rule) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(message_id) DO UPDATE SET "
+        "doc_type = excluded.doc_type, doc_type_code = excluded.doc_type_code, category = excluded.category, "
+        "copy_form = excluded.copy_form, urgency = excluded.urgency, secret = excluded.secret, "
+        "secret_level = excluded.secret_level, refs = excluded.refs, rule = excluded.rule",
+        (
+            mid, f.doc_type or "", f.doc_type_code or "", f.category, f.copy_form or "", f.urgency or "",
+            int(f.secret), f.secret_level or "", json.dumps(refs, ensure_ascii=False), f.rule,
+        ),
+    )
+    for tag in getattr(f, "tags", ()) or ():
+        store.execute(
+            "INSERT OR IGNORE INTO tags (message_id, tag, added) VALUES (?,?,?)", (mid, tag, utcnow())
+        )
+
+
+def refile(store: Store, settings: Settings, ids: Sequence[int] | None = None) -> int:
+    """Classify again from the stored text (after a rule change); hand decisions are kept."""
+    rules = user_rules(settings)
+    sql = (
+        "SELECT p.message_id, p.subject, p.body_text, p.from_email FROM parsed p "
+        "JOIN messages m ON m.id = p.message_id WHERE m.ingest_state = 1"
+    )
+    rows = store.query(sql)
+    if ids is not None:
+        wanted = set(ids)
+        rows = [r for r in rows if r["message_id"] in wanted]
+    n = 0
+    with store.transaction():
+        for r in rows:
+            atts = store.query(
+                "SELECT filename, text FROM attachments WHERE message_id = ? ORDER BY idx", (r["message_id"],)
+            )
+            f = classify(
+                r["subject"], r["body_text"], [a["filename"] for a in atts if a["filename"]],
+                [a["text"][:FIRST_PAGE_CHARS] for a in atts if a["text"]],
+                sender=r["from_email"], rules=rules, repaired=True,
+            )
+            _write_filing(store, r["message_id"], f)
+            store.execute("UPDATE messages SET index_state = 0 WHERE id = ?", (r["message_id"],))
+            n += 1
+    return n
