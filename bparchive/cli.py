@@ -357,5 +357,140 @@ def doctor(c: Ctx, as_json: bool, repair: bool, quick: bool) -> None:
     sys.exit(0 if rep.ok else 1)
 
 
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="A JSON list of results.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10000))
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@pass_ctx
+def search(c: Ctx, query: tuple[str, ...], as_json: bool, limit: int, sort: str) -> None:
+    """Search the archive (see docs/query-language.md); works with no network."""
+    from bparchive.services.search import SearchService
+
+    q = " ".join(query)
+    svc = SearchService(c.ready())
+    try:
+        page = svc.search(q, limit=limit, sort=sort)  # type: ignore[arg-type]
+    finally:
+        svc.close()
+    if as_json:
+        click.echo(json.dumps([r.to_json() for r in page.rows], ensure_ascii=False, indent=2))
+        return
+    if page.converted_query and page.converted_query != q:
+        click.echo(f"Đã hiểu là / understood as: {safe(page.converted_query)}")
+    click.echo(f"{page.total} results ({page.elapsed_ms:.0f} ms)" + (f", showing {len(page.rows)}" if page.total > len(page.rows) else ""))
+    for r in page.rows:
+        date = (r.date or "")[:10]
+        marks = ("MẬT " if r.secret else "") + ("📎" if r.attachments else "")
+        ref = r.refs[0] if r.refs else ""
+        click.echo(f"{r.id:>7}  {date:10}  {safe(r.from_name or r.from_)[:28]:28}  {safe(r.subject)[:70]}  "
+                   f"[{r.category}{' ' + ref if ref else ''}] {marks}".rstrip())
+        if r.snippet:
+            click.echo("         " + render_snippet(r.snippet, r.snippet_source))
+
+
+def render_snippet(snippet: str, source: str) -> str:
+    """A snippet with its marked words in bold (ANSI only on a terminal; text is made safe first)."""
+    from bparchive.index import MARK_END, MARK_START
+
+    tty = sys.stdout.isatty()
+    out = []
+    for i, piece in enumerate(snippet.split(MARK_START)):
+        if i == 0:
+            out.append(safe(piece))
+            continue
+        word, _, rest = piece.partition(MARK_END)
+        out.append((f"\x1b[1m{safe(word)}\x1b[0m" if tty else f"[{safe(word)}]") + safe(rest))
+    where = f"({safe(source)}) " if source and source != "body" else ""
+    return where + "".join(out)
+
+
+@main.command()
+@click.argument("message_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--raw", is_flag=True, help="The exact stored bytes.")
+@click.option("--text", is_flag=True, help="Body and attachment text only.")
+@pass_ctx
+def show(c: Ctx, message_id: int, as_json: bool, raw: bool, text: bool) -> None:
+    """Show message ID: headers, body, attachments with their extracted text."""
+    from bparchive.services.search import get_message_or_fail
+    from bparchive.services.search import show as show_message
+
+    archive = c.ready()
+    store = archive.reader()
+    get_message_or_fail(store, message_id)
+    if raw:
+        out = sys.stdout.buffer
+        for piece in store.iter_raw(message_id):
+            out.write(piece)
+        out.flush()
+        return
+    m = show_message(store, message_id)
+    if as_json:
+        click.echo(json.dumps(m, ensure_ascii=False, indent=2, default=str))
+        return
+    if text:
+        click.echo(safe_block(m["body"]))
+        for a in m["attachments"]:
+            if a["text"]:
+                click.echo(f"\n--- {safe(a['filename'] or a['path'])} ---")
+                click.echo(safe_block(a["text"]))
+        return
+    f = m["filing"]
+    if f["secret"]:
+        click.echo(f"!!! {f['secret_level'] or 'MẬT'}: this message carries a secret mark (Luật 29/2018/QH14). "
+                   "It is excluded from exports unless --include-secret is given.")
+    def addrs(lst: list[dict[str, str]]) -> str:
+        return ", ".join(safe(f"{a.get('name')} <{a.get('email')}>" if a.get("name") else a.get("email", "")) for a in lst)
+    click.echo(f"Id:       {m['id']}   (sha256 {m['sha256'][:16]}…, {m['size']} bytes)")
+    click.echo(f"From:     {addrs(m['from'])}")
+    click.echo(f"To:       {addrs(m['to'])}")
+    if m["cc"]:
+        click.echo(f"Cc:       {addrs(m['cc'])}")
+    click.echo(f"Date:     {m['date'] or '?'}")
+    click.echo(f"Subject:  {safe(m['subject'])}")
+    refs = ", ".join(r["display"] for r in f["refs"])
+    click.echo(f"Filed:    {f['category']} / {f['doc_type'] or '-'}" + (f" / {safe(refs)}" if refs else "")
+               + (f" / {f['urgency']}" if f["urgency"] else "") + f"   (rule: {safe(f['rule'])})")
+    if m["tags"]:
+        click.echo(f"Tags:     {', '.join(safe(t) for t in m['tags'])}")
+    for loc in m["locations"]:
+        gone = f", gone from server {loc['gone_at']}" if loc["gone_at"] else ""
+        click.echo(f"Folder:   {safe(loc['account'])}/{safe(loc['folder'])} uid {loc['uid']} [{loc['flags']}]{gone}")
+    if m["body_encoding"] not in ("unicode", ""):
+        click.echo(f"Note:     body converted from {m['body_encoding'].upper()}")
+    for p in m["problems"][:10]:
+        click.echo(f"Problem:  {safe(p)}")
+    click.echo("")
+    click.echo(safe_block(m["body"]))
+    for a in m["attachments"]:
+        sig = f", signed by {safe(a['signer'] or '?')} {a['signing_time'] or ''}" if a["signed"] else ""
+        pages = f", {a['pages']} pages" if a["pages"] else ""
+        click.echo(f"\n[attachment {a['idx']}] {safe(a['filename'] or '(no name)')} ({a['content_type']}, "
+                   f"{a['size']} bytes{pages}) — {a['status']}{': ' + safe(a['reason']) if a['reason'] else ''}{sig}")
+        if a["text"]:
+            t = a["text"]
+            click.echo(safe_block(t[:2000]) + ("\n…" if len(t) > 2000 else ""))
+
+
+def safe_block(text: str) -> str:
+    from bparchive.textsafe import terminal_safe
+
+    return terminal_safe(text, keep_newlines=True)
+
+
+@main.command()
+@click.option("--reparse", is_flag=True, help="Parse and extract every message again first.")
+@pass_ctx
+def reindex(c: Ctx, reparse: bool) -> None:
+    """Rebuild the search index from the store (hand filing decisions are kept)."""
+    printer = ProgressPrinter()
+    try:
+        n = c.ready().reindex(progress=printer, reparse=reparse)
+    finally:
+        printer.close()
+    click.echo(f"Indexed {n} messages.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -33,9 +33,7 @@ def terminal_safe(text: str, *, keep_newlines: bool = False) -> str:
             out.append(chr(0x2400 + o))
         elif o == 0x7F:
             out.append("\u2421")
-        elif 0x80 <= o < 0xA0 or ch in BIDI:
-            out.append("\ufffd")
-        elif unicodedata.category(ch) in ("Cs", "Co"):
+        elif 0x80 <= o < 0xA0 or ch in BIDI or unicodedata.category(ch) in ("Cs", "Co"):
             out.append("\ufffd")
         else:
             out.append(ch)

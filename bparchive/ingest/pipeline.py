@@ -11,7 +11,7 @@ from typing import Any
 
 from bparchive.config import Settings
 from bparchive.errors import ConfigError
-from bparchive.extract import ExtractLimits, Extraction, ExtractorPool
+from bparchive.extract import Extraction, ExtractLimits, ExtractorPool
 from bparchive.filing import Filing, UserRule, classify
 from bparchive.mail import MailLimits, ParsedMessage, parse_message
 from bparchive.progress import CancelToken, Progress, ProgressEvent, null_progress

@@ -277,7 +277,7 @@ class AccountSync:
     def _run(self, report: AccountReport) -> None:
         try:
             self._connect()
-        except (ConnectError,) as first:
+        except ConnectError as first:
             log.info("first connection failed: %s", first)
             try:
                 self._reconnect_with_backoff()

@@ -1,0 +1,198 @@
+"""Search and show: what ``bparchive search``/``show`` and the TUI's panes call.
+
+A :class:`SearchService` holds a read-only store connection and a Whoosh
+searcher; searches never wait on a writer (the searcher refreshes to the
+last committed index, SQLite readers see the last committed transaction).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from bparchive.errors import NotFoundError, StoreError
+from bparchive.store import Store
+
+
+@dataclass
+class ResultRow:
+    """One search result with what a list shows (the JSON shape of ``search --json``)."""
+
+    id: int
+    message_id: str
+    account: str
+    folders: list[str]
+    date: str | None
+    from_: str
+    from_name: str
+    to: list[str]
+    subject: str
+    category: str
+    doc_type: str
+    refs: list[str]
+    secret: bool
+    urgency: str
+    attachments: list[dict[str, Any]]
+    snippet: str
+    snippet_source: str
+    score: float
+    unread: bool = False
+    flagged: bool = False
+    tags: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["from"] = d.pop("from_")
+        return d
+
+
+@dataclass
+class SearchPage:
+    rows: list[ResultRow]
+    total: int
+    converted_query: str
+    elapsed_ms: float
+
+
+def row_meta(store: Store, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Per message id: header fields, filing, folders and attachments for lists."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    out: dict[int, dict[str, Any]] = {}
+    for r in store.query(
+        f"SELECT m.id, m.msgid, p.subject, p.from_name, p.from_email, p.recipients, p.date, "
+        f"f.category, f.manual_category, f.doc_type, f.refs, f.secret, f.urgency "
+        f"FROM messages m LEFT JOIN parsed p ON p.message_id = m.id "
+        f"LEFT JOIN filing f ON f.message_id = m.id WHERE m.id IN ({marks})", ids,
+    ):
+        out[r["id"]] = {**r, "folders": [], "accounts": [], "attachments": [], "flags": set(), "tags": []}
+    for r in store.query(
+        f"SELECT l.message_id, f.account, f.name, l.flags, l.gone_at FROM locations l "
+        f"JOIN folders f ON f.id = l.folder_id WHERE l.message_id IN ({marks})", ids,
+    ):
+        m = out.get(r["message_id"])
+        if m is None:
+            continue
+        if r["name"] not in m["folders"]:
+            m["folders"].append(r["name"])
+        if r["account"] not in m["accounts"]:
+            m["accounts"].append(r["account"])
+        if not r["gone_at"]:
+            m["flags"].update((r["flags"] or "").split())
+    for r in store.query(
+        f"SELECT message_id, filename, status, size, kind FROM attachments WHERE message_id IN ({marks}) "
+        f"ORDER BY message_id, idx", ids,
+    ):
+        if r["message_id"] in out:
+            out[r["message_id"]]["attachments"].append(r)
+    for r in store.query(f"SELECT message_id, tag FROM tags WHERE message_id IN ({marks}) ORDER BY tag", ids):
+        if r["message_id"] in out:
+            out[r["message_id"]]["tags"].append(r["tag"])
+    return out
+
+
+class SearchService:
+    """Searches one archive home (read-only)."""
+
+    def __init__(self, archive: Any) -> None:
+        from bparchive.index.from_store import open_index, texts_for
+        from bparchive.index.indexer import Index
+        from bparchive.index.search import Searcher
+
+        self.archive = archive
+        if not archive.paths.db_file.exists():
+            raise StoreError("The archive is empty: add an account and sync, import mail, or try `bparchive demo`.")
+        self.store = archive.reader()
+        idx_dir = archive.paths.index_dir
+        if not Index.exists(idx_dir):
+            archive.paths.ensure()
+            open_index(idx_dir).close()
+        self.index = Index.open(idx_dir)
+        self.searcher = Searcher(self.index, texts_for=texts_for(self.store))
+
+    def close(self) -> None:
+        self.searcher.close()
+        self.index.close()
+        self.store.close()
+
+    def search(self, query: str, *, limit: int = 50, sort: Literal["relevance", "date"] = "relevance") -> SearchPage:
+        """Run ``query``; raises QueryError with a position when it is malformed."""
+        res = self.searcher.search(query, limit=limit, sort=sort)
+        meta = row_meta(self.store, [h.id for h in res.hits])
+        rows = []
+        for h in res.hits:
+            m = meta.get(h.id)
+            if m is None:
+                continue
+            refs = [r["display"] for r in json.loads(m["refs"] or "[]")]
+            recips = json.loads(m["recipients"] or "[]")
+            matched = set(h.matched_attachments)
+            rows.append(ResultRow(
+                id=h.id, message_id=m["msgid"] or "",
+                account=", ".join(m["accounts"]), folders=m["folders"], date=m["date"],
+                from_=m["from_email"] or "", from_name=m["from_name"] or "",
+                to=[e for fld, _n, e in recips if fld == "to"],
+                subject=m["subject"] or "", category=m["manual_category"] or m["category"] or "",
+                doc_type=m["doc_type"] or "", refs=refs, secret=bool(m["secret"]), urgency=m["urgency"] or "",
+                attachments=[{"filename": a["filename"], "matched": a["filename"] in matched,
+                              "status": a["status"]} for a in m["attachments"]],
+                snippet=h.snippet, snippet_source=h.snippet_source, score=round(h.score, 6),
+                unread="\\Seen" not in m["flags"], flagged="\\Flagged" in m["flags"], tags=m["tags"],
+            ))
+        return SearchPage(rows, res.total, res.converted_query, res.elapsed_ms)
+
+
+def show(store: Store, mid: int) -> dict[str, Any]:
+    """Everything about one message: headers, body, attachments, filing, locations."""
+    msg = store.message(mid)
+    p = store.query("SELECT * FROM parsed WHERE message_id = ?", (mid,))
+    f = store.query("SELECT * FROM filing WHERE message_id = ?", (mid,))
+    atts = store.query(
+        "SELECT idx, path, filename, content_type, size, status, reason, kind, pages, encoding, signed, "
+        "signer, signing_time, text FROM attachments WHERE message_id = ? ORDER BY idx", (mid,))
+    locs = store.query(
+        "SELECT f.account, f.name AS folder, l.uidvalidity, l.uid, l.flags, l.internaldate, l.first_seen, "
+        "l.gone_at FROM locations l JOIN folders f ON f.id = l.folder_id WHERE l.message_id = ? "
+        "ORDER BY f.account, f.name", (mid,))
+    tags = [r["tag"] for r in store.query("SELECT tag FROM tags WHERE message_id = ? ORDER BY tag", (mid,))]
+    parsed = p[0] if p else {}
+    data = json.loads(parsed.get("data") or "{}")
+    filing = f[0] if f else {}
+    return {
+        "id": mid,
+        "sha256": msg["sha256"],
+        "size": msg["size"],
+        "first_seen": msg["first_seen"],
+        "ingest": {0: "pending", 1: "ok", 2: "failed"}.get(msg["ingest_state"], "?"),
+        "message_id": msg["msgid"] or "",
+        "subject": parsed.get("subject", ""),
+        "from": data.get("from", []),
+        "to": data.get("to", []),
+        "cc": data.get("cc", []),
+        "date": parsed.get("date"),
+        "in_reply_to": parsed.get("in_reply_to"),
+        "body_encoding": parsed.get("body_encoding", "unicode"),
+        "body": parsed.get("body_text", ""),
+        "problems": json.loads(parsed.get("problems") or "[]"),
+        "attachments": [{**a, "signed": bool(a["signed"])} for a in atts],
+        "filing": {
+            "doc_type": filing.get("doc_type", ""),
+            "category": filing.get("manual_category") or filing.get("category", ""),
+            "auto_category": filing.get("category", ""),
+            "copy_form": filing.get("copy_form", ""),
+            "urgency": filing.get("urgency", ""),
+            "secret": bool(filing.get("secret", 0)),
+            "secret_level": filing.get("secret_level", ""),
+            "refs": json.loads(filing.get("refs") or "[]"),
+            "rule": ("manual" if filing.get("manual_category") else filing.get("rule", "")),
+        },
+        "tags": tags,
+        "locations": locs,
+    }
+
+
+def get_message_or_fail(store: Store, mid: int) -> None:
+    if store.execute("SELECT 1 FROM messages WHERE id = ?", (mid,)).fetchone() is None:
+        raise NotFoundError(f"No message with id {mid}. Ids come from `bparchive search` and `bparchive import`.")
