@@ -45,7 +45,13 @@ class Paths:
         return self.state_dir / "sync.lock"
 
     def ensure(self) -> None:
-        """Create the folders with mode 0700 (and tighten them if they exist)."""
+        """Create the folders with mode 0700 (and tighten them if they exist).
+
+        Also sets the process umask to 077: every file bparchive (or a library
+        it drives, such as Whoosh) creates from now on is readable by its owner
+        only.
+        """
+        private_umask()
         for d in {self.config_dir, self.data_dir, self.state_dir}:
             make_private_dir(d)
 
