@@ -1,0 +1,272 @@
+"""Opening, creating and writing the Whoosh index.
+
+Called by the ingest/indexing service (catch-up after ``sync``/``import``, ``reindex``,
+``doctor --repair``) with batches of :class:`~bparchive.index.document.IndexDoc`, and by
+:class:`~bparchive.index.search.Searcher`, which reads committed snapshots.
+
+Concurrency: Whoosh allows one writer at a time (a file lock in the index directory);
+:meth:`Index.add_documents` waits up to ``lock_timeout`` seconds for it and then raises
+:class:`~bparchive.errors.StoreError`. Readers never take the lock: a search during a
+write sees the last committed state.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import EmptyIndexError, LockError
+from whoosh.writing import IndexWriter
+
+from bparchive import vi
+from bparchive.errors import StoreError
+from bparchive.index.document import IndexDoc
+from bparchive.index.schema import SCHEMA_VERSION, build_schema
+
+log = logging.getLogger(__name__)
+
+INDEX_NAME = f"bparchive_v{SCHEMA_VERSION}"
+
+# Reply/forward prefixes are noise for ranking (§6.2 note on subject fields).
+_SUBJECT_PREFIX = re.compile(
+    r"^\s*(?:(?:re|fw|fwd|tl|tr|aw|sv|vs|trả\s+lời|chuyển\s+tiếp)\s*(?:\[\d+\])?\s*:\s*)+",
+    re.IGNORECASE,
+)
+
+
+def strip_subject_prefixes(subject: str) -> str:
+    """Remove leading ``Re:``/``Fwd:``/``TL:``/``Chuyển tiếp:`` prefixes."""
+    return _SUBJECT_PREFIX.sub("", subject)
+
+
+def _kw(value: str) -> str:
+    """One keyword value: folded, lower case, no commas (the KEYWORD separator)."""
+    return vi.fold(vi.normalize(value)).replace(",", " ").strip()
+
+
+def address_keys(address: str) -> list[str]:
+    """Keyword tokens of an e-mail address: itself, local part, domain, suffixes, agency.
+
+    ``nguyenvana@stttt.binhphuoc.gov.vn`` → the address, ``nguyenvana``,
+    ``stttt.binhphuoc.gov.vn``, ``binhphuoc.gov.vn``, ``gov.vn`` and the agency ``stttt``.
+    """
+    addr = _kw(address)
+    if not addr:
+        return []
+    keys = [addr]
+    local, _, domain = addr.rpartition("@")
+    if not local:
+        return keys
+    keys.append(local)
+    labels = [p for p in domain.split(".") if p]
+    for i in range(len(labels) - 1):
+        keys.append(".".join(labels[i:]))
+    if labels:
+        keys.append(labels[0])
+    return keys
+
+
+def folder_keys(folder: str) -> list[str]:
+    """Keyword tokens of a folder path: the path, every prefix and every component."""
+    path = _kw(folder)
+    parts = [p.strip() for p in re.split(r"[/.]", path) if p.strip()]
+    keys = [path, *parts]
+    for i in range(1, len(parts)):
+        keys.append("/".join(parts[:i]))
+    return keys
+
+
+def _naive_local(dt: datetime | None) -> datetime | None:
+    if dt is None:
+        return None
+    if dt.tzinfo is not None:
+        dt = dt.astimezone().replace(tzinfo=None)
+    return dt
+
+
+def doc_fields(doc: IndexDoc) -> dict[str, object]:
+    """Turn an :class:`IndexDoc` into Whoosh field values."""
+    subject = strip_subject_prefixes(doc.subject)
+    att_names = "\n".join(a.name for a in doc.attachments)
+    att_text = "\n".join(a.text for a in doc.attachments if a.text)
+    fields: dict[str, object] = {
+        "id": str(doc.id),
+        "subject": subject,
+        "subject_bi": subject,
+        "body": doc.body,
+        "body_bi": doc.body,
+        "att_name": att_names,
+        "att_text": att_text,
+        "att_text_bi": att_text,
+        "from_name": doc.sender_name,
+        "to_name": "\n".join(n for n, _ in doc.to),
+        "cc_name": "\n".join(n for n, _ in doc.cc),
+        "from_addr": ",".join(address_keys(doc.sender_email)),
+        "to_addr": ",".join(k for _, e in doc.to for k in address_keys(e)),
+        "cc_addr": ",".join(k for _, e in doc.cc for k in address_keys(e)),
+        "refno": ",".join(_kw(key) for key, _ in doc.refs if key),
+        "folder": ",".join(k for f in doc.folders for k in folder_keys(f)),
+        "account": ",".join(_kw(a) for a in doc.accounts),
+        "tag": ",".join(_kw(t) for t in doc.tags),
+        "flag": ",".join(_kw(f.lstrip("\\$")) for f in doc.flags),
+        "category": doc.category,
+        "doc_type": doc.doc_type,
+        "urgency": doc.urgency,
+        "size": int(doc.size),
+        "has_attachment": bool(doc.attachments),
+        "secret": bool(doc.secret),
+        "unread": bool(doc.unread),
+        "flagged": bool(doc.flagged),
+    }
+    date = _naive_local(doc.date)
+    if date is not None:
+        fields["date"] = date
+    return {k: v for k, v in fields.items() if v != ""}
+
+
+class Index:
+    """A Whoosh index directory holding the archive's search index.
+
+    Use :meth:`open` or :meth:`create`; the constructor takes an opened Whoosh index.
+    """
+
+    def __init__(self, ix: whoosh_index.Index, directory: Path) -> None:
+        self._ix = ix
+        self.directory = directory
+
+    @classmethod
+    def create(cls, directory: str | Path) -> Index:
+        """Create a new, empty index in ``directory`` (an existing one there is replaced).
+
+        Raises:
+            StoreError: The directory cannot be created or written.
+        """
+        path = Path(directory)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            ix = whoosh_index.create_in(str(path), build_schema(), indexname=INDEX_NAME)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the search index in {path}: {exc}") from exc
+        return cls(ix, path)
+
+    @classmethod
+    def open(cls, directory: str | Path) -> Index:
+        """Open the index in ``directory``.
+
+        Raises:
+            StoreError: No index of this schema version is there (run ``bparchive reindex``).
+        """
+        path = Path(directory)
+        try:
+            ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+        except (EmptyIndexError, OSError) as exc:
+            raise StoreError(
+                f"No usable search index in {path} (schema v{SCHEMA_VERSION}); "
+                "run `bparchive reindex` to rebuild it.",
+                title="Search index missing",
+            ) from exc
+        if set(ix.schema.names()) != set(build_schema().names()):
+            raise StoreError(
+                f"The search index in {path} was built by another version; "
+                "run `bparchive reindex` to rebuild it.",
+                title="Search index outdated",
+            )
+        return cls(ix, path)
+
+    @classmethod
+    def exists(cls, directory: str | Path) -> bool:
+        """Whether ``directory`` holds an index of this schema version."""
+        path = Path(directory)
+        return path.is_dir() and whoosh_index.exists_in(str(path), indexname=INDEX_NAME)
+
+    @property
+    def whoosh(self) -> whoosh_index.Index:
+        """The underlying Whoosh index (for the searcher)."""
+        return self._ix
+
+    @contextmanager
+    def _writer(self, lock_timeout: float) -> Iterator[IndexWriter]:
+        try:
+            writer = self._ix.writer(timeout=lock_timeout, delay=0.05, limitmb=128)
+        except LockError as exc:
+            raise StoreError(
+                "The search index is being written by another bparchive process; "
+                "try again when it has finished.",
+                title="Search index busy",
+            ) from exc
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        else:
+            writer.commit()
+
+    def add_documents(self, docs: Iterable[IndexDoc], *, lock_timeout: float = 30.0) -> int:
+        """Add or replace documents (by ``id``) in one commit.
+
+        Args:
+            docs: The batch; an empty batch commits nothing.
+            lock_timeout: Seconds to wait for another writer to finish.
+
+        Returns:
+            The number of documents written.
+
+        Raises:
+            StoreError: Another writer held the lock for longer than ``lock_timeout``.
+        """
+        batch = list(docs)
+        if not batch:
+            return 0
+        with self._writer(lock_timeout) as writer:
+            for doc in batch:
+                writer.update_document(**doc_fields(doc))
+        log.debug("indexed %d documents", len(batch))
+        return len(batch)
+
+    def delete(self, ids: Iterable[int], *, lock_timeout: float = 30.0) -> int:
+        """Delete documents by id in one commit; unknown ids are ignored.
+
+        Returns:
+            The number of ids asked for.
+        """
+        wanted = [str(i) for i in ids]
+        if not wanted:
+            return 0
+        with self._writer(lock_timeout) as writer:
+            for key in wanted:
+                writer.delete_by_term("id", key)
+        return len(wanted)
+
+    def doc_count(self) -> int:
+        """Number of live documents in the last committed state."""
+        return int(self._ix.doc_count())
+
+    def ids(self) -> set[int]:
+        """Ids of all live documents (for drift checks against the store)."""
+        with self._ix.searcher() as s:
+            return {int(f["id"]) for f in s.reader().all_stored_fields()}
+
+    def optimize(self, *, lock_timeout: float = 30.0) -> None:
+        """Merge all segments into one (faster searches after a large import)."""
+        try:
+            writer = self._ix.writer(timeout=lock_timeout, delay=0.05)
+        except LockError as exc:
+            raise StoreError(
+                "The search index is being written by another bparchive process.",
+                title="Search index busy",
+            ) from exc
+        writer.commit(optimize=True)
+
+    def size_bytes(self) -> int:
+        """Total size of the index files on disk."""
+        return sum(p.stat().st_size for p in self.directory.iterdir() if p.is_file())
+
+    def close(self) -> None:
+        """Release the index (nothing is held open between operations)."""
+        self._ix.close()
