@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from bparchive.extract._htmltext import html_to_text
+from bparchive.htmltext import html_to_text
 from bparchive.extract.common import decode, finish
 from bparchive.extract.limits import ExtractLimits
 from bparchive.extract.model import Extraction

@@ -10,7 +10,7 @@ Public API (used by the ingest stage and ``bparchive show``):
 
 from __future__ import annotations
 
-from bparchive.mail.htmltext import html_to_text
+from bparchive.htmltext import html_to_text
 from bparchive.mail.model import Address, MailLimits, ParsedMessage, Part, TextPart
 from bparchive.mail.parser import parse_message, safe_filename
 

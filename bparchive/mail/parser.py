@@ -32,7 +32,7 @@ from bparchive.mail.headers import (
     parse_ids,
     safe_decode_bytes,
 )
-from bparchive.mail.htmltext import html_to_text
+from bparchive.htmltext import html_to_text
 from bparchive.mail.model import Address, MailLimits, ParsedMessage, Part, TextPart
 from bparchive.mail.tnef import read_tnef
 

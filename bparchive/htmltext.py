@@ -1,9 +1,11 @@
-"""HTML → readable plain text for HTML attachments (a copy of ``bparchive.mail.htmltext``).
+"""HTML → readable plain text.
 
-mail and extract are independent layers (import-linter), so each owns a converter;
-keep the two in step. Scripts, styles and the head are dropped; block elements
-become line breaks; table rows become ``cell | cell`` lines; links keep their target
-as ``text <url>``; image alt text is not kept.
+Called by :mod:`bparchive.mail.parser` (text/html bodies with no text/plain
+alternative) and :mod:`bparchive.extract.html` (HTML attachments); it lives in
+the bottom layer so both independent layers share one converter. Scripts, styles and the document head are dropped;
+block elements become line breaks; table rows become lines with cells separated by
+" | "; links keep their target as ``text <url>``; image alt text is not kept (it would
+pollute the index with attribute text).
 """
 
 from __future__ import annotations
