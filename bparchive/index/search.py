@@ -27,7 +27,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from bparchive.errors import QueryError
-from bparchive.index.analysis import EXACT_PREFIX, iter_tokens
+from bparchive.index.analysis import EXACT_PREFIX, TokenForms, iter_tokens
 from bparchive.index.document import IndexDoc
 from bparchive.index.indexer import Index
 from bparchive.index.query import (
@@ -112,6 +112,7 @@ class Searcher:
         self.texts_for = texts_for
         self._lock = threading.Lock()
         self._searcher = index.whoosh.searcher(weighting=BM25F())
+        self._postings: _Postings | None = None
 
     def close(self) -> None:
         """Close the underlying Whoosh searcher."""
@@ -153,7 +154,10 @@ class Searcher:
             return SearchResult([], 0, query, 0.0)
         compiled = compile_query(parse(query))
         s = self._current()
-        ctx = _Postings(s)
+        with self._lock:
+            if self._postings is None or self._postings.searcher is not s:
+                self._postings = _Postings(s)
+            ctx = self._postings
         assert compiled.evaluator is not None
         matched = ctx.evaluate(compiled.evaluator)
         dates = _DateColumn(s.reader())
@@ -249,7 +253,10 @@ class Searcher:
         score: float,  # type: ignore[no-untyped-def]
     ) -> Hit:
         doc_id = int(s.stored_fields(dn)["id"])
-        matched = sorted({PUBLIC_NAME.get(f, f) for (f, t) in ctx.seen() if dn in ctx.docs((f, t))})
+        terms = set(compiled.refno_terms) | set(compiled.extra_terms)
+        for p in compiled.positions:
+            terms |= p.terms
+        matched = sorted({PUBLIC_NAME.get(t[0], t[0]) for t in terms if dn in ctx.docs(t)})
         hit = Hit(id=doc_id, score=score, matched_fields=matched)
         if self.texts_for is not None:
             doc = self.texts_for(doc_id)
@@ -262,7 +269,7 @@ class Searcher:
         att_hl = _merge(hl.get("att_name"), hl.get("att_text"))
         if att_hl is not None:
             for att in doc.attachments:
-                if _coverage(att.name, att_hl) or _coverage(att.text, att_hl):
+                if _coverage(_tokens(att.name), att_hl) or _coverage(_tokens(att.text), att_hl):
                     hit.matched_attachments.append(att.name)
         # The source where most distinct query words match; ties go to body, then
         # attachment text, then subject, then attachment names.
@@ -270,16 +277,17 @@ class Searcher:
         sources += [(f"attachment:{a.name}", a.text, hl.get("att_text")) for a in doc.attachments]
         sources.append(("subject", doc.subject, hl.get("subject")))
         sources += [(f"attachment:{a.name}", a.name, hl.get("att_name")) for a in doc.attachments]
-        best: tuple[int, str, str, Highlight] | None = None
+        best: tuple[int, str, str, Highlight, list[Span]] | None = None
         for name, text, h in sources:
             if h is None or not text:
                 continue
-            n = _coverage(text, h)
+            toks = _tokens(text)
+            n = _coverage(toks, h)
             if n and (best is None or n > best[0]):
-                best = (n, name, text, h)
+                best = (n, name, text, h, toks)
         if best is not None:
-            _, hit.snippet_source, text, h = best
-            hit.snippet = make_snippet(text, h)
+            _, hit.snippet_source, text, h, toks = best
+            hit.snippet = make_snippet(text, h, tokens=toks)
             return
         hit.snippet = make_snippet(doc.body or doc.subject, Highlight())
         hit.snippet_source = "body" if doc.body else "subject"
@@ -288,7 +296,11 @@ class Searcher:
 class _Postings:
     """Posting lists of one searcher snapshot as Python sets, and set-based matching."""
 
+    #: Posting sets kept per snapshot (search-as-you-type repeats most terms).
+    MAX_TERMS = 4096
+
     def __init__(self, searcher) -> None:  # type: ignore[no-untyped-def]
+        self.searcher = searcher
         self._s = searcher
         self._reader = searcher.reader()
         self._schema = self._reader.schema
@@ -309,6 +321,8 @@ class _Postings:
                     got = frozenset(ids)
                     if self._reader.has_deletions():
                         got = got & self.universe()
+            if len(self._docs) >= self.MAX_TERMS:
+                self._docs.clear()
             self._docs[term] = got
         return got
 
@@ -411,27 +425,42 @@ def _merge(a: Highlight | None, b: Highlight | None) -> Highlight | None:
     return Highlight(a.fold | b.fold, a.exact | b.exact, a.bare | b.bare)
 
 
-def _coverage(text: str, hl: Highlight) -> int:
-    """Number of distinct query words (by fold form) matched in ``text``."""
-    return len({forms.fold for _s, _e, forms in iter_tokens(text) if hl.matches(forms)})
+Span = tuple[int, int, TokenForms]
+
+#: Snippets and attachment checks look at most this far into a text.
+SCAN_CHARS = 20_000
+
+
+def _tokens(text: str) -> list[Span]:
+    return list(iter_tokens(text[:SCAN_CHARS]))
+
+
+def _coverage(tokens: list[Span], hl: Highlight) -> int:
+    """Number of distinct query words (by fold form) matched among ``tokens``."""
+    return len({forms.fold for _s, _e, forms in tokens if hl.matches(forms)})
 
 
 def _clean(text: str) -> str:
     return unicodedata.normalize("NFC", _SPACES.sub(" ", _CONTROL.sub(" ", text)))
 
 
-def make_snippet(text: str, hl: Highlight, width: int = SNIPPET_CHARS) -> str:
+def make_snippet(
+    text: str, hl: Highlight, width: int = SNIPPET_CHARS, tokens: list[Span] | None = None
+) -> str:
     """Cut a window of ``text`` around the densest matches and mark matched words.
 
     Args:
         text: The source text (displayed as is: diacritics and spelling kept).
         hl: What counts as a matched word.
         width: Approximate snippet length in characters.
+        tokens: ``iter_tokens(text)`` when the caller has it already.
 
     Returns:
         The snippet; matched words are wrapped in MARK_START/MARK_END, cuts shown as "…".
     """
-    spans = [(s, e) for s, e, forms in iter_tokens(text) if hl.matches(forms)]
+    if tokens is None:
+        tokens = _tokens(text)
+    spans = [(s, e) for s, e, forms in tokens if hl.matches(forms)]
     if not spans:
         cut = text[:width]
         out = _clean(cut).strip()
