@@ -424,7 +424,9 @@ class AccountSync:
                 folder.id, uidvalidity=uidvalidity, uidnext=uidnext, highestmodseq=modseq,
                 server_count=exists, last_sync=utcnow(), last_attempt=utcnow(), last_error=None,
             )
-        self._call(c.unselect_folder if hasattr(c, "unselect_folder") else c.close_folder, f"closing {name}")
+        # UNSELECT where offered; CLOSE on a mailbox opened with EXAMINE expunges nothing (RFC 3501 6.4.2).
+        has_unselect = b"UNSELECT" in self._call(c.capabilities, "reading capabilities")
+        self._call(c.unselect_folder if has_unselect else c.close_folder, f"closing {name}")
 
     def _update_flags(self, folder: FolderState, uidvalidity: int, fr: FolderReport) -> None:
         c = self.client
