@@ -6,6 +6,7 @@ import json
 import logging
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,38 +108,63 @@ def ingest_pending(
     own_pool = pool is None
     if pool is None:
         pool = ExtractorPool(workers=settings.workers or None, limits=ext_limits)
+    # Two-stage pipeline: while the worker processes extract the attachments
+    # of one batch (a thread waits on them), this thread parses the next.
+
+    def extract_batch(batch: list[_Item], jobs: list[tuple[tuple[int, int], bytes, str, str]]) -> list[_Item]:
+        assert pool is not None
+        for (pos, idx), extraction in pool.map(jobs):
+            batch[pos].extractions[idx] = extraction
+        return batch
+
     try:
-        i = 0
-        while i < len(todo):
-            cancel.check()
-            batch: list[_Item] = []
-            jobs: list[tuple[tuple[int, int], bytes, str, str]] = []
-            size = 0
-            while i < len(todo) and len(batch) < BATCH_MESSAGES and size < BATCH_BYTES:
-                mid = todo[i]
-                i += 1
-                item = _parse(store, mid, mail_limits)
-                batch.append(item)
-                if item.parsed is None:
-                    continue
-                for part in item.parsed.attachments:
-                    why = _skip_reason(part)
-                    if why:
-                        item.extractions[part.index] = Extraction(status="skipped", reason=why)
-                        continue
-                    jobs.append(((len(batch) - 1, part.index), part.payload, part.filename, part.content_type))
-                    size += len(part.payload)
-            by_pos = {n: it for n, it in enumerate(batch)}
-            for (pos, idx), extraction in pool.map(jobs):
-                by_pos[pos].extractions[idx] = extraction
-            jobs.clear()
-            _write(store, settings, batch, rules, rep)
-            progress(ProgressEvent(stage="ingest", done=min(i, len(todo)), total=len(todo)))
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract") as waiter:
+            pending: Future[list[_Item]] | None = None
+            i = 0
+            while i < len(todo) or pending is not None:
+                cancel.check()
+                nxt: Future[list[_Item]] | None = None
+                if i < len(todo):
+                    batch, jobs, i = _parse_batch(store, todo, i, mail_limits)
+                    nxt = waiter.submit(extract_batch, batch, jobs) if jobs else _done(batch)
+                if pending is not None:
+                    _write(store, settings, pending.result(), rules, rep)
+                    progress(ProgressEvent(stage="ingest", done=rep.messages, total=len(todo)))
+                pending = nxt
     finally:
         if own_pool:
             pool.close()
     rep.seconds = time.monotonic() - started
     return rep
+
+
+def _done(batch: list[_Item]) -> Future[list[_Item]]:
+    f: Future[list[_Item]] = Future()
+    f.set_result(batch)
+    return f
+
+
+def _parse_batch(
+    store: Store, todo: list[int], i: int, limits: MailLimits
+) -> tuple[list[_Item], list[tuple[tuple[int, int], bytes, str, str]], int]:
+    """Parse messages from ``todo[i:]`` until a batch is full; return it, its jobs, the next i."""
+    batch: list[_Item] = []
+    jobs: list[tuple[tuple[int, int], bytes, str, str]] = []
+    size = 0
+    while i < len(todo) and len(batch) < BATCH_MESSAGES and size < BATCH_BYTES:
+        item = _parse(store, todo[i], limits)
+        i += 1
+        batch.append(item)
+        if item.parsed is None:
+            continue
+        for part in item.parsed.attachments:
+            why = _skip_reason(part)
+            if why:
+                item.extractions[part.index] = Extraction(status="skipped", reason=why)
+                continue
+            jobs.append(((len(batch) - 1, part.index), part.payload, part.filename, part.content_type))
+            size += len(part.payload)
+    return batch, jobs, i
 
 
 def _parse(store: Store, mid: int, limits: MailLimits) -> _Item:
