@@ -6,24 +6,26 @@ import json
 import logging
 import time
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
 
 from bparchive.config import Settings
 from bparchive.errors import ConfigError
-from bparchive.extract import Extraction, ExtractLimits, ExtractorPool
+from bparchive.extract import Extraction, ExtractLimits
 from bparchive.filing import Filing, UserRule, classify
-from bparchive.mail import MailLimits, ParsedMessage, parse_message
+from bparchive.ingest.workers import (
+    FIRST_PAGE_CHARS,
+    IngestPool,
+    WorkResult,
+    headers_only,
+    worker_config,
+)
+from bparchive.mail import MailLimits, ParsedMessage
 from bparchive.progress import CancelToken, Progress, ProgressEvent, null_progress
 from bparchive.store import Store, utcnow
 
 log = logging.getLogger(__name__)
 
-FIRST_PAGE_CHARS = 4000
-INLINE_IMAGE_SKIP = 64 * 1024  # logos and signatures: not worth OCR
 BATCH_MESSAGES = 100
-BATCH_BYTES = 64 << 20
 
 # ingest_state values in the messages table
 NEW, PARSED, FAILED = 0, 1, 2
@@ -64,36 +66,21 @@ def limits_from(settings: Settings) -> tuple[MailLimits, ExtractLimits]:
     return mail, ext
 
 
-@dataclass
-class _Item:
-    mid: int
-    parsed: ParsedMessage | None
-    problems: list[str]
-    extractions: dict[int, Extraction] = field(default_factory=dict)
-    internaldate: str | None = None
-
-
-def _skip_reason(part: Any) -> str | None:
-    if part.truncated:
-        return "not kept: a message size or part limit was reached"
-    ctype = (part.content_type or "").lower()
-    if ctype.startswith("image/") and (part.content_id or part.disposition == "inline") and part.size < INLINE_IMAGE_SKIP:
-        return "inline image (logo or signature)"
-    if ctype in ("application/pgp-signature", "application/pkcs7-signature", "application/x-pkcs7-signature"):
-        return "signature block"
-    return None
-
-
 def ingest_pending(
     store: Store,
     settings: Settings,
     *,
     progress: Progress = null_progress,
     cancel: CancelToken | None = None,
-    pool: ExtractorPool | None = None,
     ids: Sequence[int] | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Parse, extract and file every message not ingested yet (or ``ids``)."""
+    """Parse, extract and file every message not ingested yet (or ``ids``).
+
+    The work runs in :class:`~bparchive.ingest.workers.IngestPool` processes
+    (both cores); this process only writes, one transaction per batch, so a
+    kill loses at most the batch in flight and the next run resumes.
+    """
     cancel = cancel or CancelToken()
     started = time.monotonic()
     rep = IngestReport()
@@ -103,86 +90,28 @@ def ingest_pending(
         todo = list(ids)
     if not todo:
         return rep
-    rules = user_rules(settings)
     mail_limits, ext_limits = limits_from(settings)
-    own_pool = pool is None
-    if pool is None:
-        pool = ExtractorPool(workers=settings.workers or None, limits=ext_limits)
-    # Two-stage pipeline: while the worker processes extract the attachments
-    # of one batch (a thread waits on them), this thread parses the next.
-
-    def extract_batch(batch: list[_Item], jobs: list[tuple[tuple[int, int], bytes, str, str]]) -> list[_Item]:
-        assert pool is not None
-        for (pos, idx), extraction in pool.map(jobs):
-            batch[pos].extractions[idx] = extraction
-        return batch
-
+    cfg = worker_config(store.path, settings.limits.memory_mb, mail_limits, ext_limits, user_rules(settings))
+    pool = IngestPool(cfg, workers=workers or settings.workers or None)
+    batch: list[WorkResult] = []
     try:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract") as waiter:
-            pending: Future[list[_Item]] | None = None
-            i = 0
-            while i < len(todo) or pending is not None:
-                cancel.check()
-                nxt: Future[list[_Item]] | None = None
-                if i < len(todo):
-                    batch, jobs, i = _parse_batch(store, todo, i, mail_limits)
-                    nxt = waiter.submit(extract_batch, batch, jobs) if jobs else _done(batch)
-                if pending is not None:
-                    _write(store, settings, pending.result(), rules, rep)
-                    progress(ProgressEvent(stage="ingest", done=rep.messages, total=len(todo)))
-                pending = nxt
+        for result in pool.run(todo, cancel=cancel):
+            if result.parsed is None:
+                result.parsed = headers_only(store, result.mid, mail_limits)
+                result.failed = True
+            batch.append(result)
+            if len(batch) >= BATCH_MESSAGES:
+                _write(store, settings, batch, rep)
+                batch = []
+                progress(ProgressEvent(stage="ingest", done=rep.messages, total=len(todo)))
+        if batch:
+            _write(store, settings, batch, rep)
+        progress(ProgressEvent(stage="ingest", done=rep.messages, total=len(todo)))
     finally:
-        if own_pool:
-            pool.close()
+        pool.close()
+    cancel.check()
     rep.seconds = time.monotonic() - started
     return rep
-
-
-def _done(batch: list[_Item]) -> Future[list[_Item]]:
-    f: Future[list[_Item]] = Future()
-    f.set_result(batch)
-    return f
-
-
-def _parse_batch(
-    store: Store, todo: list[int], i: int, limits: MailLimits
-) -> tuple[list[_Item], list[tuple[tuple[int, int], bytes, str, str]], int]:
-    """Parse messages from ``todo[i:]`` until a batch is full; return it, its jobs, the next i."""
-    batch: list[_Item] = []
-    jobs: list[tuple[tuple[int, int], bytes, str, str]] = []
-    size = 0
-    while i < len(todo) and len(batch) < BATCH_MESSAGES and size < BATCH_BYTES:
-        item = _parse(store, todo[i], limits)
-        i += 1
-        batch.append(item)
-        if item.parsed is None:
-            continue
-        for part in item.parsed.attachments:
-            why = _skip_reason(part)
-            if why:
-                item.extractions[part.index] = Extraction(status="skipped", reason=why)
-                continue
-            jobs.append(((len(batch) - 1, part.index), part.payload, part.filename, part.content_type))
-            size += len(part.payload)
-    return batch, jobs, i
-
-
-def _parse(store: Store, mid: int, limits: MailLimits) -> _Item:
-    problems: list[str] = []
-    try:
-        raw = store.raw(mid)
-    except Exception as e:  # an unreadable blob: doctor reports it; keep going
-        return _Item(mid, None, [f"stored bytes unreadable: {type(e).__name__}: {e}"])
-    row = store.execute(
-        "SELECT MIN(internaldate) FROM locations WHERE message_id = ? AND internaldate IS NOT NULL", (mid,)
-    ).fetchone()
-    internaldate = row[0] if row else None
-    try:
-        parsed = parse_message(raw, limits=limits)
-    except Exception as e:  # parse_message promises not to raise; never lose the run if it does
-        log.exception("parse failed for message %s", mid)
-        return _Item(mid, None, [f"parse failed: {type(e).__name__}: {e}"], internaldate=internaldate)
-    return _Item(mid, parsed, problems, internaldate=internaldate)
 
 
 def _addr_list(parsed: ParsedMessage) -> list[list[str]]:
@@ -193,34 +122,28 @@ def _addr_list(parsed: ParsedMessage) -> list[list[str]]:
     return out
 
 
-def _write(store: Store, settings: Settings, batch: list[_Item], rules: list[UserRule], rep: IngestReport) -> None:
+def _write(store: Store, settings: Settings, batch: list[WorkResult], rep: IngestReport) -> None:
     with store.transaction():
         for item in batch:
             rep.messages += 1
             mid = item.mid
             store.execute("DELETE FROM attachments WHERE message_id = ?", (mid,))
-            if item.parsed is None:
+            p = item.parsed
+            failed = item.failed
+            problems = list(p.problems if p else ()) + item.problems
+            if p is None:
                 rep.failed += 1
                 store.execute(
                     "INSERT INTO parsed (message_id, date, problems) VALUES (?,?,?) "
                     "ON CONFLICT(message_id) DO UPDATE SET problems = excluded.problems",
-                    (mid, item.internaldate, json.dumps(item.problems, ensure_ascii=False)),
+                    (mid, item.internaldate, json.dumps(problems, ensure_ascii=False)),
                 )
                 store.execute("UPDATE messages SET ingest_state = ?, index_state = 0 WHERE id = ?", (FAILED, mid))
                 continue
-            p = item.parsed
             date = p.date.isoformat() if p.date else item.internaldate
             sender = p.from_[0] if p.from_ else None
-            names = [a.filename for a in p.attachments if a.filename]
-            first_pages = [
-                e.text[:FIRST_PAGE_CHARS] for e in item.extractions.values() if e.text
-            ]
-            filing = classify(
-                p.subject, p.body_text, names, first_pages,
-                sender=sender.email if sender else "", rules=rules, repaired=True,
-            )
+            filing = item.filing or classify(p.subject, sender=sender.email if sender else "")
             withhold = filing.secret and not settings.index_secret_attachments
-            problems = list(p.problems) + item.problems
             store.execute(
                 "INSERT OR REPLACE INTO parsed (message_id, subject, from_name, from_email, recipients, "
                 "date, body_text, body_encoding, in_reply_to, refs, problems, data) "
@@ -257,7 +180,12 @@ def _write(store: Store, settings: Settings, batch: list[_Item], rules: list[Use
                     rows,
                 )
             _write_filing(store, mid, filing)
-            store.execute("UPDATE messages SET ingest_state = ?, index_state = 0 WHERE id = ?", (PARSED, mid))
+            if failed:
+                rep.failed += 1
+            store.execute(
+                "UPDATE messages SET ingest_state = ?, index_state = 0 WHERE id = ?",
+                (FAILED if failed else PARSED, mid),
+            )
 
 
 def _write_filing(store: Store, mid: int, f: Filing) -> None:
