@@ -35,6 +35,13 @@ def test_parse_refs_keys_are_queryable(text):
     normalise_ref_query(text)
 
 
+# Catastrophic regex backtracking on 10 kB is exponential: seconds to hours, not
+# milliseconds. The bound is generous so that a busy CI machine (2 cores shared
+# with a Dovecot and worker processes) never fails it, while a backtracking
+# regex still does. Speed itself is measured by benchmarks, not here.
+BOUND_MS = 750
+
+
 def _ms(fn, *args, **kw) -> float:
     """Best of three runs in milliseconds (a busy machine adds noise, not backtracking)."""
     best = float("inf")
@@ -54,9 +61,9 @@ def test_ten_kilobytes_of_random_text_is_fast(seed, chunk):
     random_text = "".join(rnd.choice(_POOL) for _ in range(10_000))[:10_000]
     repeated = (chunk * (10_000 // len(chunk) + 1))[:10_000]
     for text in (random_text, repeated):
-        assert _ms(parse_refs, text) < 50
-        assert _ms(classify, text) < 50
-        assert _ms(classify, "x", text) < 50
+        assert _ms(parse_refs, text) < BOUND_MS
+        assert _ms(classify, text) < BOUND_MS
+        assert _ms(classify, "x", text) < BOUND_MS
 
 
 ADVERSARIAL = [
@@ -81,6 +88,6 @@ ADVERSARIAL = [
 
 def test_adversarial_inputs_are_fast():
     for text in ADVERSARIAL:
-        assert _ms(parse_refs, text) < 50, text[:20]
-        assert _ms(classify, text) < 50, text[:20]
-        assert _ms(classify, "x", text, [text[:255]], [text]) < 100, text[:20]
+        assert _ms(parse_refs, text) < BOUND_MS, text[:20]
+        assert _ms(classify, text) < BOUND_MS, text[:20]
+        assert _ms(classify, "x", text, [text[:255]], [text]) < BOUND_MS, text[:20]
