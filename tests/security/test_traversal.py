@@ -72,11 +72,9 @@ def test_export_safe_component_keeps_writes_inside_the_target(tmp_path: Path) ->
     )
     target = tmp_path / "out"
     target.mkdir()
-    seen = set()
     for name in EVIL_NAMES:
         comp = safe_names.safe_component(name)
-        assert (comp and comp not in seen) or comp in seen  # always some name
-        seen.add(comp)
+        assert comp  # always some name, never empty
         assert _is_harmless(comp), (name, comp)
         assert comp.split(".")[0].upper() not in {
             "CON",
