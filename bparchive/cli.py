@@ -47,6 +47,21 @@ def safe(text: object) -> str:
     return terminal_safe(str(text))
 
 
+def dumps(obj: Any) -> str:
+    """JSON for stdout: readable Vietnamese, but control and bidi characters escaped.
+
+    ``ensure_ascii=False`` keeps C1 controls and bidi overrides raw, and JSON is
+    often piped to a terminal; they only occur inside strings, where a \\uXXXX
+    escape is valid JSON.
+    """
+    from bparchive.textsafe import BIDI
+
+    text = json.dumps(obj, ensure_ascii=False, indent=2, default=str)
+    return "".join(
+        f"\\u{ord(ch):04x}" if (0x7F <= ord(ch) < 0xA0 or ch in BIDI) else ch for ch in text
+    )
+
+
 class Ctx:
     def __init__(self, home: str | None, verbose: int) -> None:
         from bparchive.services import Archive
@@ -172,8 +187,7 @@ def account_list(c: Ctx, as_json: bool) -> None:
 
     accs = c.ready().settings.accounts
     if as_json:
-        click.echo(json.dumps({"accounts": [{"name": a.name, **account_to_table(a)} for a in accs]},
-                              ensure_ascii=False, indent=2))
+        click.echo(dumps({"accounts": [{"name": a.name, **account_to_table(a)} for a in accs]}))
         return
     if not accs:
         click.echo("No accounts. Add one with `bparchive account add NAME --host … --user …`.")
@@ -319,7 +333,7 @@ def status(c: Ctx, as_json: bool) -> None:
     """Per account and folder: messages, gone from the server, last sync, errors."""
     st = c.ready().status()
     if as_json:
-        click.echo(json.dumps(st, ensure_ascii=False, indent=2))
+        click.echo(dumps(st))
         return
     if not st["accounts"]:
         click.echo("No accounts yet. Add one with `bparchive account add`, or try `bparchive demo`.")
@@ -343,10 +357,10 @@ def doctor(c: Ctx, as_json: bool, repair: bool, quick: bool) -> None:
     """Check the archive: hashes, orphans, sync state, index drift, permissions."""
     rep = c.ready().doctor(repair=repair, verify_hashes=not quick)
     if as_json:
-        click.echo(json.dumps({
+        click.echo(dumps({
             "ok": rep.ok, "checked_messages": rep.checked_messages, "notes": rep.notes,
             "problems": [{"kind": p.kind, "detail": p.detail, "repaired": p.repaired} for p in rep.problems],
-        }, ensure_ascii=False, indent=2))
+        }))
     else:
         click.echo(f"Checked {rep.checked_messages} messages.")
         for n in rep.notes:
@@ -374,7 +388,7 @@ def search(c: Ctx, query: tuple[str, ...], as_json: bool, limit: int, sort: str)
     finally:
         svc.close()
     if as_json:
-        click.echo(json.dumps([r.to_json() for r in page.rows], ensure_ascii=False, indent=2))
+        click.echo(dumps([r.to_json() for r in page.rows]))
         return
     if page.converted_query and page.converted_query != q:
         click.echo(f"Đã hiểu là / understood as: {safe(page.converted_query)}")
@@ -427,7 +441,7 @@ def show(c: Ctx, message_id: int, as_json: bool, raw: bool, text: bool) -> None:
         return
     m = show_message(store, message_id)
     if as_json:
-        click.echo(json.dumps(m, ensure_ascii=False, indent=2, default=str))
+        click.echo(dumps(m))
         return
     if text:
         click.echo(safe_block(m["body"]))
@@ -490,6 +504,16 @@ def reindex(c: Ctx, reparse: bool) -> None:
     finally:
         printer.close()
     click.echo(f"Indexed {n} messages.")
+
+
+def _register_commands() -> None:
+    """Commands defined in their own modules (filing and export)."""
+    from bparchive.cli_filing import register as register_filing
+
+    register_filing(main)
+
+
+_register_commands()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,7 +21,7 @@ from typing import Any
 from bparchive import config as config_mod
 from bparchive import paths as paths_mod
 from bparchive.config import Account, Settings
-from bparchive.errors import BPArchiveError, NotFoundError, StoreError
+from bparchive.errors import BPArchiveError, DiskFullError, NotFoundError, StoreError
 from bparchive.progress import CancelToken, Progress, null_progress
 from bparchive.store import Store
 
@@ -46,6 +46,26 @@ class DoctorReport:
     @property
     def ok(self) -> bool:
         return not [p for p in self.problems if not p.repaired]
+
+
+@contextlib.contextmanager
+def disk_errors() -> Iterator[None]:
+    """Turn a full disk met by a library (Whoosh, temp files) into DiskFullError.
+
+    SQLite's own "disk is full" is translated by the store; the index and the
+    spool files raise plain OSError(ENOSPC/EDQUOT).
+    """
+    import errno
+
+    try:
+        yield
+    except OSError as e:
+        if e.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFullError(
+                "The disk holding the archive is full. Nothing was lost: what was written is "
+                "consistent and the rest will be done by the next run once there is room."
+            ) from e
+        raise
 
 
 class Archive:
@@ -86,7 +106,13 @@ class Archive:
         return self._store
 
     def reader(self) -> Store:
-        """A new read-only connection (for searches and screens)."""
+        """A new read-only connection (for searches and screens).
+
+        An archive written by an older release is migrated first (through the
+        writing connection), so readers always see the current schema.
+        """
+        if self.paths.db_file.exists():
+            _ = self.store
         return Store(self.paths.db_file, readonly=True)
 
     def close(self) -> None:
@@ -169,8 +195,9 @@ class Archive:
         from bparchive.index.from_store import catch_up
         from bparchive.ingest import ingest_pending
 
-        ingest_pending(self.store, self.settings, progress=progress, cancel=cancel)
-        catch_up(self.store, self.paths.index_dir, progress=progress, cancel=cancel)
+        with disk_errors():
+            ingest_pending(self.store, self.settings, progress=progress, cancel=cancel)
+            catch_up(self.store, self.paths.index_dir, progress=progress, cancel=cancel)
 
     def reindex(self, *, progress: Progress = null_progress, cancel: CancelToken | None = None,
                 reparse: bool = False) -> int:
@@ -184,7 +211,8 @@ class Archive:
                 ingest_pending(self.store, self.settings, progress=progress, cancel=cancel, ids=ids)
             else:
                 ingest_pending(self.store, self.settings, progress=progress, cancel=cancel)
-            return rebuild(self.store, self.paths.index_dir, progress=progress, cancel=cancel)
+            with disk_errors():
+                return rebuild(self.store, self.paths.index_dir, progress=progress, cancel=cancel)
 
     # -- status -----------------------------------------------------------
 

@@ -163,7 +163,14 @@ def _v1(conn: sqlite3.Connection) -> None:
     conn.executescript(V1)
 
 
-MIGRATIONS: list[Migration] = [_v1]
+def _v2(conn: sqlite3.Connection) -> None:
+    # Category → year → month counts (``bparchive folders``) read only this index.
+    conn.execute(
+        "CREATE INDEX IF NOT EXISTS filing_cover ON filing(message_id, category, manual_category)"
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2]
 LATEST = len(MIGRATIONS)
 
 
@@ -184,7 +191,7 @@ def migrate(conn: sqlite3.Connection) -> int:
             if n == 0:
                 for stmt in _split(V1):
                     conn.execute(stmt)
-            else:  # pragma: no cover - no later migrations yet
+            else:
                 MIGRATIONS[n](conn)
             conn.execute(f"PRAGMA user_version = {n + 1}")
             conn.execute("COMMIT")
