@@ -169,11 +169,6 @@ def test_import_into_a_full_disk_then_grow_the_fs(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: ENOSPC from the Whoosh commit escapes as a raw OSError traceback, not DiskFullError "
-    "(bparchive/index/indexer.py:208 writer.commit(), via index/from_store.py:160 catch_up)",
-)
 def test_disk_fills_up_after_the_download_during_ingest_and_index(
     imap_user, tmp_path: Path
 ) -> None:
