@@ -13,10 +13,17 @@ Streams (per syllable; every per-token rule comes from :mod:`bparchive.vi`):
   stream as the unmarked terms of the exact stream (no separate postings).
 * **exact bigram** / **fold bigram**: adjacent syllables joined with ``_``.
 
-The positional text fields carry the fold token and the exact token (prefixed with
-:data:`EXACT_PREFIX`) at the *same* position, so one field answers fold, exact and bare
-look-ups and phrases can mix them per position (§6.3 step 7). Bigram fields carry fold
-bigrams and, when both syllables are marked, exact bigrams (prefixed likewise).
+The positional text fields carry, at the *same* position, the exact token (prefixed with
+:data:`EXACT_PREFIX`) and, when the syllable is marked, its fold token. An unmarked
+syllable's exact token *is* its fold (and its bare) token, so it is stored once: a fold
+look-up is ``fold OR =fold``, an exact look-up ``=exact``, a bare look-up ``=fold``. One
+field thus answers all three and phrases can mix them per position (§6.3 step 7).
+Bigram fields carry fold bigrams and, when both syllables are marked, exact bigrams
+(prefixed likewise).
+
+:func:`analyze` and :func:`text_postings` are the fast path the index writer uses; they
+produce exactly the terms and positions of :func:`text_analyzer` / :func:`bigram_analyzer`
+(tested), without Whoosh's per-token objects.
 
 No StandardAnalyzer, StopFilter or CharsetFilter anywhere (D4, F2).
 """
@@ -160,7 +167,7 @@ class BareFilter(Filter):
 
 
 class StreamsFilter(Filter):
-    """Raw syllable → fold token and prefixed exact token at the same position.
+    """Raw syllable → prefixed exact token and (if marked) fold token at the same position.
 
     This is the analyzer of the positional text fields (see the module docstring).
     """
@@ -170,10 +177,11 @@ class StreamsFilter(Filter):
             forms = token_forms(t.text)
             if forms is None:
                 continue
-            t.text = forms.fold
-            yield t
             t.text = EXACT_PREFIX + forms.exact
             yield t
+            if forms.marked:
+                t.text = forms.fold
+                yield t
 
 
 class BigramFilter(Filter):
@@ -182,26 +190,36 @@ class BigramFilter(Filter):
     Args:
         stream: ``"fold"`` (fold pairs), ``"exact"`` (exact pairs of two marked syllables)
             or ``"both"`` (fold pairs plus prefixed exact pairs, for the combined fields).
+        cap: Only pairs within the first ``cap`` syllables (``None``: all).
     """
 
-    def __init__(self, stream: str = "both") -> None:
+    def __init__(self, stream: str = "both", cap: int | None = None) -> None:
         if stream not in {"fold", "exact", "both"}:
             raise ValueError(f"unknown bigram stream {stream!r}")
         self.stream = stream
+        self.cap = cap
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, BigramFilter) and other.stream == self.stream
+        return (
+            isinstance(other, BigramFilter)
+            and other.stream == self.stream
+            and other.cap == self.cap
+        )
 
     def __hash__(self) -> int:
-        return hash(("BigramFilter", self.stream))
+        return hash(("BigramFilter", self.stream, self.cap))
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         prev: TokenForms | None = None
         prev_start = prev_pos = 0
+        seen = 0
         for t in tokens:
             forms = token_forms(t.text)
             if forms is None:
                 continue
+            seen += 1
+            if self.cap is not None and seen > self.cap:
+                return
             cur_start = t.startchar if t.chars else 0
             cur_pos = t.pos if t.positions else 0
             if prev is not None:
@@ -239,6 +257,69 @@ def text_analyzer() -> object:
     return VnTokenizer() | StreamsFilter()
 
 
-def bigram_analyzer(stream: str = "both") -> object:
-    """A_FOLD_BI (``"fold"``), A_EXACT_BI (``"exact"``) or the combined bigram stream."""
-    return VnTokenizer() | BigramFilter(stream)
+def bigram_analyzer(stream: str = "both", cap: int | None = None) -> object:
+    """A_FOLD_BI (``"fold"``), A_EXACT_BI (``"exact"``) or the combined bigram stream.
+
+    Args:
+        stream: Which pairs (see :class:`BigramFilter`).
+        cap: Only pairs within the first ``cap`` syllables.
+    """
+    return VnTokenizer() | BigramFilter(stream, cap)
+
+
+# ----------------------------------------------------------------------------- fast path
+
+#: raw token → forms (``None``: nothing left after N4); cleared when it grows too big.
+_FORMS: dict[str, TokenForms | None] = {}
+_FORMS_MAX = 500_000
+
+
+def analyze(text: str) -> list[TokenForms]:
+    """The syllables of ``text`` in order (what :class:`VnTokenizer` keeps), analysed."""
+    cache = _FORMS
+    if len(cache) > _FORMS_MAX:
+        cache.clear()
+    out: list[TokenForms] = []
+    append = out.append
+    for raw in TOKEN_RE.findall(text):
+        forms = cache.get(raw, _MISSING)
+        if forms is _MISSING:
+            forms = cache[raw] = token_forms(raw)
+        if forms is not None:
+            append(forms)  # type: ignore[arg-type]
+    return out
+
+
+_MISSING: object = object()
+
+
+def text_postings(tokens: list[TokenForms]) -> dict[str, list[int]]:
+    """Terms of a positional field with their positions (same as :func:`text_analyzer`)."""
+    out: dict[str, list[int]] = {}
+    get = out.get
+    for i, f in enumerate(tokens):
+        key = EXACT_PREFIX + f.exact
+        lst = get(key)
+        if lst is None:
+            out[key] = [i]
+        else:
+            lst.append(i)
+        if f.marked:
+            lst = get(f.fold)
+            if lst is None:
+                out[f.fold] = [i]
+            else:
+                lst.append(i)
+    return out
+
+
+def bigram_terms(tokens: list[TokenForms], cap: int | None = None) -> set[str]:
+    """Distinct terms of a bigram field (same as ``bigram_analyzer("both", cap)``)."""
+    out: set[str] = set()
+    add = out.add
+    toks = tokens if cap is None else tokens[:cap]
+    for a, b in zip(toks, toks[1:], strict=False):  # noqa: RUF007 (faster than pairwise)
+        add(a.fold + "_" + b.fold)
+        if a.marked and b.marked:
+            add(EXACT_PREFIX + a.exact + "_" + b.exact)
+    return out

@@ -21,7 +21,9 @@ from bparchive.index.indexer import Index
 from bparchive.progress import CancelToken, Progress, ProgressEvent, null_progress
 from bparchive.store import Store
 
-BATCH = 500
+#: Messages per index commit (bigger: fewer, larger segments and faster indexing; the
+#: writer keeps one batch's postings in memory, roughly 100 MB per 1,000 messages).
+BATCH = 1000
 
 
 def _parse_date(text: str | None) -> datetime | None:
@@ -41,26 +43,48 @@ def load_docs(store: Store, ids: Sequence[int]) -> list[IndexDoc]:
     for start in range(0, len(ids), 500):
         chunk = list(ids[start : start + 500])
         marks = ",".join("?" * len(chunk))
-        msgs = {r["id"]: r for r in store.query(
-            f"SELECT id, msgid, size FROM messages WHERE id IN ({marks})", chunk)}
-        parsed = {r["message_id"]: r for r in store.query(
-            f"SELECT message_id, subject, from_name, from_email, recipients, date, body_text "
-            f"FROM parsed WHERE message_id IN ({marks})", chunk)}
-        filing = {r["message_id"]: r for r in store.query(
-            f"SELECT message_id, doc_type, category, manual_category, urgency, secret, refs "
-            f"FROM filing WHERE message_id IN ({marks})", chunk)}
+        msgs = {
+            r["id"]: r
+            for r in store.query(
+                f"SELECT id, msgid, size FROM messages WHERE id IN ({marks})", chunk
+            )
+        }
+        parsed = {
+            r["message_id"]: r
+            for r in store.query(
+                f"SELECT message_id, subject, from_name, from_email, recipients, date, body_text "
+                f"FROM parsed WHERE message_id IN ({marks})",
+                chunk,
+            )
+        }
+        filing = {
+            r["message_id"]: r
+            for r in store.query(
+                f"SELECT message_id, doc_type, category, manual_category, urgency, secret, refs "
+                f"FROM filing WHERE message_id IN ({marks})",
+                chunk,
+            )
+        }
         atts: dict[int, list[IndexAttachment]] = {}
         for r in store.query(
             f"SELECT message_id, filename, text, kind FROM attachments WHERE message_id IN ({marks}) "
-            f"ORDER BY message_id, idx", chunk):
-            atts.setdefault(r["message_id"], []).append(IndexAttachment(r["filename"], r["text"], r["kind"]))
+            f"ORDER BY message_id, idx",
+            chunk,
+        ):
+            atts.setdefault(r["message_id"], []).append(
+                IndexAttachment(r["filename"], r["text"], r["kind"])
+            )
         locs: dict[int, list[dict]] = {}
         for r in store.query(
             f"SELECT l.message_id, f.account, f.name, l.flags, l.gone_at, l.internaldate FROM locations l "
-            f"JOIN folders f ON f.id = l.folder_id WHERE l.message_id IN ({marks})", chunk):
+            f"JOIN folders f ON f.id = l.folder_id WHERE l.message_id IN ({marks})",
+            chunk,
+        ):
             locs.setdefault(r["message_id"], []).append(r)
         tags: dict[int, list[str]] = {}
-        for r in store.query(f"SELECT message_id, tag FROM tags WHERE message_id IN ({marks})", chunk):
+        for r in store.query(
+            f"SELECT message_id, tag FROM tags WHERE message_id IN ({marks})", chunk
+        ):
             tags.setdefault(r["message_id"], []).append(r["tag"])
         for mid in chunk:
             m = msgs.get(mid)
@@ -73,31 +97,35 @@ def load_docs(store: Store, ids: Sequence[int]) -> list[IndexDoc]:
             flags = sorted({fl for x in live for fl in (x["flags"] or "").split()})
             recips = json.loads(p.get("recipients") or "[]")
             refs = tuple((r["key"], r["display"]) for r in json.loads(f.get("refs") or "[]"))
-            date = _parse_date(p.get("date")) or _parse_date(min((x["internaldate"] or "" for x in ls), default=""))
-            out.append(IndexDoc(
-                id=mid,
-                message_id=m["msgid"] or "",
-                accounts=tuple(sorted({x["account"] for x in ls})),
-                folders=tuple(sorted({x["name"] for x in ls})),
-                date=date,
-                subject=p.get("subject", ""),
-                body=p.get("body_text", ""),
-                sender_name=p.get("from_name", ""),
-                sender_email=p.get("from_email", ""),
-                to=tuple((n, e) for fld, n, e in recips if fld == "to"),
-                cc=tuple((n, e) for fld, n, e in recips if fld == "cc"),
-                attachments=tuple(atts.get(mid, ())),
-                size=m["size"],
-                flags=tuple(flags),
-                tags=tuple(sorted(tags.get(mid, ()))),
-                category=f.get("manual_category") or f.get("category", ""),
-                doc_type=f.get("doc_type", ""),
-                refs=refs,
-                urgency=f.get("urgency", ""),
-                secret=bool(f.get("secret", 0)),
-                unread="\\Seen" not in flags,
-                flagged="\\Flagged" in flags,
-            ))
+            date = _parse_date(p.get("date")) or _parse_date(
+                min((x["internaldate"] or "" for x in ls), default="")
+            )
+            out.append(
+                IndexDoc(
+                    id=mid,
+                    message_id=m["msgid"] or "",
+                    accounts=tuple(sorted({x["account"] for x in ls})),
+                    folders=tuple(sorted({x["name"] for x in ls})),
+                    date=date,
+                    subject=p.get("subject", ""),
+                    body=p.get("body_text", ""),
+                    sender_name=p.get("from_name", ""),
+                    sender_email=p.get("from_email", ""),
+                    to=tuple((n, e) for fld, n, e in recips if fld == "to"),
+                    cc=tuple((n, e) for fld, n, e in recips if fld == "cc"),
+                    attachments=tuple(atts.get(mid, ())),
+                    size=m["size"],
+                    flags=tuple(flags),
+                    tags=tuple(sorted(tags.get(mid, ()))),
+                    category=f.get("manual_category") or f.get("category", ""),
+                    doc_type=f.get("doc_type", ""),
+                    refs=refs,
+                    urgency=f.get("urgency", ""),
+                    secret=bool(f.get("secret", 0)),
+                    unread="\\Seen" not in flags,
+                    flagged="\\Flagged" in flags,
+                )
+            )
     return out
 
 
@@ -107,12 +135,25 @@ def open_index(directory: Path) -> Index:
 
 
 def catch_up(
-    store: Store, directory: Path, *, progress: Progress = null_progress, cancel: CancelToken | None = None,
+    store: Store,
+    directory: Path,
+    *,
+    progress: Progress = null_progress,
+    cancel: CancelToken | None = None,
 ) -> int:
     """Index every ingested message whose index entry is stale; return how many."""
     cancel = cancel or CancelToken()
-    todo = [r[0] for r in store.execute(
-        "SELECT id FROM messages WHERE index_state = 0 AND ingest_state != 0 ORDER BY id")]
+    if not Index.exists(directory):
+        # A new index (first run, or a schema version this release does not read any
+        # more) holds nothing: everything ingested has to be indexed again.
+        with store.transaction():
+            store.execute("UPDATE messages SET index_state = 0 WHERE index_state != 0")
+    todo = [
+        r[0]
+        for r in store.execute(
+            "SELECT id FROM messages WHERE index_state = 0 AND ingest_state != 0 ORDER BY id"
+        )
+    ]
     if not todo:
         if not Index.exists(directory):
             open_index(directory).close()
@@ -125,7 +166,9 @@ def catch_up(
             ids = todo[start : start + BATCH]
             index.add_documents(load_docs(store, ids))
             with store.transaction():
-                store.conn.executemany("UPDATE messages SET index_state = 1 WHERE id = ?", [(i,) for i in ids])
+                store.conn.executemany(
+                    "UPDATE messages SET index_state = 1 WHERE id = ?", [(i,) for i in ids]
+                )
             done += len(ids)
             progress(ProgressEvent(stage="index", done=done, total=len(todo)))
     finally:
@@ -133,8 +176,13 @@ def catch_up(
     return done
 
 
-def rebuild(store: Store, directory: Path, *, progress: Progress = null_progress,
-            cancel: CancelToken | None = None) -> int:
+def rebuild(
+    store: Store,
+    directory: Path,
+    *,
+    progress: Progress = null_progress,
+    cancel: CancelToken | None = None,
+) -> int:
     """Throw the index away and build it again from the store."""
     tmp = directory.with_name(directory.name + ".new")
     if tmp.exists():
@@ -154,9 +202,9 @@ def rebuild(store: Store, directory: Path, *, progress: Progress = null_progress
 
 @dataclass
 class Drift:
-    missing: list[int]      # in the store (ingested, marked indexed) but not in the index
-    extra: list[int]        # in the index but not in the store
-    stale: int              # waiting to be indexed
+    missing: list[int]  # in the store (ingested, marked indexed) but not in the index
+    extra: list[int]  # in the index but not in the store
+    stale: int  # waiting to be indexed
 
     @property
     def ok(self) -> bool:
@@ -176,7 +224,9 @@ def drift(store: Store, directory: Path) -> Drift:
         index.close()
     marked = {r[0] for r in store.execute("SELECT id FROM messages WHERE index_state = 1")}
     all_ids = {r[0] for r in store.execute("SELECT id FROM messages")}
-    stale = store.execute("SELECT COUNT(*) FROM messages WHERE index_state = 0 AND ingest_state != 0").fetchone()[0]
+    stale = store.execute(
+        "SELECT COUNT(*) FROM messages WHERE index_state = 0 AND ingest_state != 0"
+    ).fetchone()[0]
     return Drift(missing=sorted(marked - in_index), extra=sorted(in_index - all_ids), stale=stale)
 
 
@@ -190,7 +240,9 @@ def repair(store: Store, directory: Path, d: Drift) -> None:
             index.close()
     if d.missing:
         with store.transaction():
-            store.conn.executemany("UPDATE messages SET index_state = 0 WHERE id = ?", [(i,) for i in d.missing])
+            store.conn.executemany(
+                "UPDATE messages SET index_state = 0 WHERE id = ?", [(i,) for i in d.missing]
+            )
     catch_up(store, directory)
 
 

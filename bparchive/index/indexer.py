@@ -20,17 +20,22 @@ from datetime import datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import EmptyIndexError, LockError
-from whoosh.writing import IndexWriter
 
 from bparchive import vi
 from bparchive.errors import StoreError
+from bparchive.index.analysis import analyze, bigram_terms, text_postings
 from bparchive.index.document import IndexDoc
-from bparchive.index.schema import SCHEMA_VERSION, build_schema
+from bparchive.index.schema import BIGRAM_CAP, BIGRAM_OF, SCHEMA_VERSION, build_schema
+from bparchive.index.writer import Analysed, FastWriter
 
 log = logging.getLogger(__name__)
 
 INDEX_NAME = f"bparchive_v{SCHEMA_VERSION}"
+
+#: Files of index names this version does not read (older schema versions).
+_OLD_FILES = re.compile(r"^_?bparchive_v(\d+)[_.]")
 
 # Reply/forward prefixes are noise for ranking (§6.2 note on subject fields).
 _SUBJECT_PREFIX = re.compile(
@@ -87,6 +92,48 @@ def _naive_local(dt: datetime | None) -> datetime | None:
     if dt.tzinfo is not None:
         dt = dt.astimezone().replace(tzinfo=None)
     return dt
+
+
+#: Text fields analysed by :func:`analysed_fields` (the rest go through Whoosh's fields).
+_TEXT_FIELDS = (
+    "subject",
+    "body",
+    "att_name",
+    "att_text",
+    "from_name",
+    "to_name",
+    "cc_name",
+    "category",
+    "doc_type",
+    "urgency",
+)
+
+
+def analysed_fields(fields: dict[str, object]) -> tuple[dict[str, object], dict[str, Analysed]]:
+    """Split :func:`doc_fields` output into plain values and pre-analysed text fields.
+
+    Every text is tokenised once; its positional field and its bigram field are both
+    fed from that one token list.
+    """
+    values = dict(fields)
+    analysed: dict[str, Analysed] = {}
+    for name in _TEXT_FIELDS:
+        text = values.pop(name, None)
+        if not isinstance(text, str) or not text:
+            continue
+        toks = analyze(text)
+        if not toks:
+            continue
+        analysed[name] = text_postings(toks)
+        bi = BIGRAM_OF.get(name)
+        if bi is not None:
+            values.pop(bi, None)
+            terms = bigram_terms(toks, BIGRAM_CAP[bi])
+            if terms:
+                analysed[bi] = terms
+    for bi in BIGRAM_OF.values():
+        values.pop(bi, None)
+    return values, analysed
 
 
 def doc_fields(doc: IndexDoc) -> dict[str, object]:
@@ -149,6 +196,10 @@ class Index:
         path = Path(directory)
         try:
             path.mkdir(parents=True, exist_ok=True)
+            for old in path.iterdir():
+                m = _OLD_FILES.match(old.name)
+                if m and int(m.group(1)) != SCHEMA_VERSION and old.is_file():
+                    old.unlink()
             ix = whoosh_index.create_in(str(path), build_schema(), indexname=INDEX_NAME)
         except OSError as exc:
             raise StoreError(f"Cannot create the search index in {path}: {exc}") from exc
@@ -190,9 +241,9 @@ class Index:
         return self._ix
 
     @contextmanager
-    def _writer(self, lock_timeout: float) -> Iterator[IndexWriter]:
+    def _writer(self, lock_timeout: float) -> Iterator[FastWriter]:
         try:
-            writer = self._ix.writer(timeout=lock_timeout, delay=0.05, limitmb=128)
+            writer = FastWriter(self._ix, timeout=lock_timeout, delay=0.05, codec=W3Codec())
         except LockError as exc:
             raise StoreError(
                 "The search index is being written by another bparchive process; "
@@ -223,9 +274,15 @@ class Index:
         batch = list(docs)
         if not batch:
             return 0
+        # The last record of an id wins (as with one update_document call after another).
+        latest = {doc.id: doc for doc in batch}
+        prepared = [analysed_fields(doc_fields(doc)) for doc in latest.values()]
         with self._writer(lock_timeout) as writer:
-            for doc in batch:
-                writer.update_document(**doc_fields(doc))
+            if self._ix.doc_count_all():
+                for doc_id in latest:
+                    writer.delete_by_term("id", str(doc_id))
+            for values, analysed in prepared:
+                writer.add_analysed(values, analysed)
         log.debug("indexed %d documents", len(batch))
         return len(batch)
 
@@ -255,7 +312,7 @@ class Index:
     def optimize(self, *, lock_timeout: float = 30.0) -> None:
         """Merge all segments into one (faster searches after a large import)."""
         try:
-            writer = self._ix.writer(timeout=lock_timeout, delay=0.05)
+            writer = FastWriter(self._ix, timeout=lock_timeout, delay=0.05, codec=W3Codec())
         except LockError as exc:
             raise StoreError(
                 "The search index is being written by another bparchive process.",

@@ -641,7 +641,9 @@ class _Compiler:
         """(indexed text, boost, is_exact) of one alternative in one positional field."""
         f = alt.forms
         if self.mode == "loose" or not f.marked:
-            return [(f.fold, 1.0, False)]
+            # Every spelling: marked syllables are indexed under their fold, unmarked ones
+            # only under their exact (= bare = fold) token (see ``analysis``).
+            return [(f.fold, 1.0, False), (EXACT_PREFIX + f.fold, 1.0, False)]
         out = [(EXACT_PREFIX + f.exact, EXACT_BOOST, True)]
         if self.mode != "strict":
             out.append((EXACT_PREFIX + f.fold, 1.0, False))

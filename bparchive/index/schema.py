@@ -6,16 +6,22 @@ holds everything a result needs, so the index stays small.
 
 Text sources each get a positional field (fold + exact + implicit bare streams, see
 :mod:`bparchive.index.analysis`) and, for the longer ones, a bigram field.
+
+Nothing is scored by Whoosh (the searcher ranks with posting sets, §6.4), so no text
+field keeps per-document lengths, and the bigram fields only record that a pair occurs
+(``Existence`` postings: no frequency, no positions). The positional fields keep
+positions for quoted phrases.
 """
 
 from __future__ import annotations
 
-from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, FieldType, Schema
+from whoosh.formats import Existence, Positions
 
 from bparchive.index.analysis import bigram_analyzer, text_analyzer
 
 #: Bump when the schema or the analyzers change in a way that needs ``bparchive reindex``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Positional text fields searched by free words, with their BM25F weights (§6.2 boosts).
 FREE_TEXT_FIELDS: dict[str, float] = {
@@ -60,12 +66,26 @@ PUBLIC_NAME: dict[str, str] = {
 }
 
 
-def _text() -> TEXT:
-    return TEXT(analyzer=text_analyzer(), phrase=True, stored=False)
+#: Bigrams of a body are indexed for its first this many syllables (adjacency ranking;
+#: quoted phrases use positions and work on the whole text).
+BODY_BIGRAM_TOKENS = 4_000
+#: Same for the joined attachment texts (their first pages carry title and summary).
+ATT_BIGRAM_TOKENS = 1_500
+
+#: Bigram token cap of each bigram field.
+BIGRAM_CAP: dict[str, int] = {
+    "subject_bi": BODY_BIGRAM_TOKENS,
+    "body_bi": BODY_BIGRAM_TOKENS,
+    "att_text_bi": ATT_BIGRAM_TOKENS,
+}
 
 
-def _bigrams() -> TEXT:
-    return TEXT(analyzer=bigram_analyzer("both"), phrase=False, stored=False)
+def _text() -> FieldType:
+    return FieldType(Positions(), text_analyzer(), scorable=False, stored=False)
+
+
+def _bigrams(cap: int) -> FieldType:
+    return FieldType(Existence(), bigram_analyzer("both", cap), scorable=False, stored=False)
 
 
 def _keywords() -> KEYWORD:
@@ -87,7 +107,7 @@ def build_schema() -> Schema:
     for name in (*FREE_TEXT_FIELDS, *NAME_FIELDS, *LABEL_FIELDS):
         fields[name] = _text()
     for name in BIGRAM_OF.values():
-        fields[name] = _bigrams()
+        fields[name] = _bigrams(BIGRAM_CAP[name])
     for name in (
         *ADDRESS_FIELDS,
         "folder",

@@ -14,10 +14,10 @@ from __future__ import annotations
 import heapq
 import math
 import re
+import struct
 import threading
 import time
 import unicodedata
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -27,7 +27,13 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from bparchive.errors import QueryError
-from bparchive.index.analysis import EXACT_PREFIX, TokenForms, iter_tokens
+from bparchive.index.analysis import (
+    EXACT_PREFIX,
+    TOKEN_RE,
+    TokenForms,
+    iter_tokens,
+    token_forms,
+)
 from bparchive.index.document import IndexDoc
 from bparchive.index.indexer import Index
 from bparchive.index.query import (
@@ -160,15 +166,16 @@ class Searcher:
             ctx = self._postings
         assert compiled.evaluator is not None
         matched = ctx.evaluate(compiled.evaluator)
-        dates = _DateColumn(s.reader())
+        dates = ctx.dates()
         limit = max(limit, 0)
+        score = self._scorer(ctx, compiled)
         if sort == "date":
             order = heapq.nsmallest(limit, matched, key=lambda dn: (-dates[dn], dn))
-            rel = {dn: self._score(ctx, compiled, dn) for dn in order}
+            rel = {dn: score(dn) for dn in order}
         else:
             keys = self._rank_keys(ctx, compiled, matched)
             top = heapq.nlargest(RERANK_DEPTH, matched, key=lambda dn: (keys(dn), dates[dn], -dn))
-            rel = {dn: self._score(ctx, compiled, dn) for dn in top}
+            rel = {dn: score(dn) for dn in top}
             order = sorted(top, key=lambda dn: (-rel[dn], -dates[dn], dn))[:limit]
         hits = [self._hit(s, ctx, compiled, dn, rel[dn]) for dn in order]
         elapsed = (time.perf_counter() - t0) * 1000.0
@@ -207,42 +214,50 @@ class Searcher:
         return key
 
     @staticmethod
-    def _score(ctx: _Postings, compiled: CompiledQuery, dn: int) -> float:
-        """Relevance of one document (the §6.4 tuple folded into one float, date excluded)."""
+    def _scorer(ctx: _Postings, compiled: CompiledQuery) -> Callable[[int], float]:
+        """Relevance of one document (the §6.4 tuple folded into one float, date excluded).
 
-        def has(terms: Iterable[Term]) -> bool:
-            return any(dn in ctx.docs(t) for t in terms)
-
+        The posting sets and weights the score needs are gathered once per query.
+        """
         pairs = compiled.pairs
-        fold_bi = sum(1 for p in pairs if has(p.fold_terms)) / len(pairs) if pairs else 0.0
-        ex_pairs = [p for p in pairs if p.exact_terms]
-        exact_bi = (
-            sum(1 for p in ex_pairs if has(p.exact_terms)) / len(ex_pairs) if ex_pairs else 0.0
-        )
-        marked = [p for p in compiled.positions if p.marked]
-        exact_cov = sum(1 for p in marked if has(p.exact_terms)) / len(marked) if marked else 0.0
-        primary = (
-            1.0 if all(has(p.primary_terms) for p in compiled.positions if not p.stop) else 0.0
-        )
-        refno = 1.0 if compiled.refno_terms and has(compiled.refno_terms) else 0.0
+        fold_pairs = [ctx.union(p.fold_terms) for p in pairs]
+        ex_pairs = [ctx.union(p.exact_terms) for p in pairs if p.exact_terms]
+        marked = [ctx.union(p.exact_terms) for p in compiled.positions if p.marked]
+        primary = [ctx.union(p.primary_terms) for p in compiled.positions if not p.stop]
+        refno = ctx.union(compiled.refno_terms) if compiled.refno_terms else None
         # Stand-in for BM25F: idf-weighted, field-weighted matched terms (no tf), squashed.
-        weight = 0.0
-        for p in compiled.positions:
-            best = 0.0
-            for t in p.terms:
-                if dn in ctx.docs(t):
-                    best = max(best, ctx.weight(t))
-            weight += best
-        for pair in pairs:
-            for t in pair.fold_terms | pair.exact_terms:
-                if dn in ctx.docs(t):
-                    weight += ctx.weight(t)
-        bm = weight / (1.0 + weight)
-        # Lexicographic order of the tuple folded into one float (safe for queries of up
-        # to ~90 syllables); the date is *not* part of it.
-        return (
-            refno * 1e4 + fold_bi * 1e3 + exact_bi + exact_cov * 1e-3 + primary * 1e-5 + bm * 1e-6
-        )
+        # Per position the best-weighted matching term counts; per pair every term.
+        pos_terms = [
+            sorted(((ctx.weight(t), ctx.docs(t)) for t in p.terms), key=lambda x: -x[0])
+            for p in compiled.positions
+        ]
+        pair_terms = [
+            (ctx.weight(t), ctx.docs(t))
+            for pair in pairs
+            for t in pair.fold_terms | pair.exact_terms
+        ]
+
+        def score(dn: int) -> float:
+            fold_bi = sum(1 for d in fold_pairs if dn in d) / len(pairs) if pairs else 0.0
+            exact_bi = sum(1 for d in ex_pairs if dn in d) / len(ex_pairs) if ex_pairs else 0.0
+            exact_cov = sum(1 for d in marked if dn in d) / len(marked) if marked else 0.0
+            prim = 1.0 if all(dn in d for d in primary) else 0.0
+            ref = 1.0 if refno is not None and dn in refno else 0.0
+            weight = 0.0
+            for terms in pos_terms:
+                for w, d in terms:
+                    if dn in d:
+                        weight += w
+                        break
+            for w, d in pair_terms:
+                if dn in d:
+                    weight += w
+            bm = weight / (1.0 + weight)
+            # Lexicographic order of the tuple folded into one float (safe for queries of
+            # up to ~90 syllables); the date is *not* part of it.
+            return ref * 1e4 + fold_bi * 1e3 + exact_bi + exact_cov * 1e-3 + prim * 1e-5 + bm * 1e-6
+
+        return score
 
     def _hit(
         self,
@@ -269,7 +284,7 @@ class Searcher:
         att_hl = _merge(hl.get("att_name"), hl.get("att_text"))
         if att_hl is not None:
             for att in doc.attachments:
-                if _coverage(_tokens(att.name), att_hl) or _coverage(_tokens(att.text), att_hl):
+                if _coverage(att.name, att_hl) or _coverage(att.text, att_hl):
                     hit.matched_attachments.append(att.name)
         # The source where most distinct query words match; ties go to body, then
         # attachment text, then subject, then attachment names.
@@ -277,17 +292,16 @@ class Searcher:
         sources += [(f"attachment:{a.name}", a.text, hl.get("att_text")) for a in doc.attachments]
         sources.append(("subject", doc.subject, hl.get("subject")))
         sources += [(f"attachment:{a.name}", a.name, hl.get("att_name")) for a in doc.attachments]
-        best: tuple[int, str, str, Highlight, list[Span]] | None = None
+        best: tuple[int, str, str, Highlight] | None = None
         for name, text, h in sources:
             if h is None or not text:
                 continue
-            toks = _tokens(text)
-            n = _coverage(toks, h)
+            n = _coverage(text, h)
             if n and (best is None or n > best[0]):
-                best = (n, name, text, h, toks)
+                best = (n, name, text, h)
         if best is not None:
-            _, hit.snippet_source, text, h, toks = best
-            hit.snippet = make_snippet(text, h, tokens=toks)
+            _, hit.snippet_source, text, h = best
+            hit.snippet = make_snippet(text, h)
             return
         hit.snippet = make_snippet(doc.body or doc.subject, Highlight())
         hit.snippet_source = "body" if doc.body else "subject"
@@ -307,6 +321,13 @@ class _Postings:
         self._docs: dict[Term, frozenset[int]] = {}
         self._universe: frozenset[int] | None = None
         self._n = max(1, self._reader.doc_count())
+        self._dates: _DateColumn | None = None
+
+    def dates(self) -> _DateColumn:
+        """The date column of this snapshot (loaded on first use)."""
+        if self._dates is None:
+            self._dates = _DateColumn(self._reader)
+        return self._dates
 
     def docs(self, term: Term) -> frozenset[int]:
         """Live docnums containing ``term``."""
@@ -397,24 +418,36 @@ class _Postings:
 class _DateColumn:
     """Sortable date value per global docnum (0 when the message has no date).
 
-    Whoosh's multi-segment column reader breaks when a segment has no date column at
-    all, so the leaf readers are looked up one by one.
+    Loaded once per snapshot into a list (one read per segment). Whoosh's multi-segment
+    column reader breaks when a segment has no date column at all, so the leaf readers
+    are read one by one.
     """
 
     def __init__(self, reader) -> None:  # type: ignore[no-untyped-def]
-        self._leaves: list[tuple[int, object | None]] = []
+        values: list[int] = []
         for leaf, offset in reader.leaf_readers():
-            col = leaf.column_reader("date", translate=False) if leaf.has_column("date") else None
-            self._leaves.append((offset, col))
-        self._offsets = [o for o, _ in self._leaves]
+            n = leaf.doc_count_all()
+            values.extend([0] * (offset - len(values)))
+            if not leaf.has_column("date"):
+                values.extend([0] * n)
+                continue
+            col = leaf.column_reader("date", translate=False)
+            values.extend(int(v or 0) for v in _load_column(col, n))
+        self._values = values
 
     def __getitem__(self, docnum: int) -> int:
-        i = max(0, bisect_right(self._offsets, docnum) - 1)
-        offset, col = self._leaves[i]
-        if col is None:
-            return 0
-        value = col[docnum - offset]  # type: ignore[index]
-        return int(value or 0)
+        return self._values[docnum] if docnum < len(self._values) else 0
+
+
+def _load_column(col, n: int) -> list[int]:  # type: ignore[no-untyped-def]
+    """All ``n`` values of a fixed-width numeric column, with one read when possible."""
+    try:
+        count = min(col._count, n)
+        raw = col._dbfile.get(col._basepos, count * col._fixedlen)
+        vals = list(struct.unpack(f"!{count}{col._typecode}", raw))
+        return vals + [col._default] * (n - count)
+    except (AttributeError, struct.error):  # another column type: one value at a time
+        return [col[i] for i in range(n)]
 
 
 def _merge(a: Highlight | None, b: Highlight | None) -> Highlight | None:
@@ -435,9 +468,17 @@ def _tokens(text: str) -> list[Span]:
     return list(iter_tokens(text[:SCAN_CHARS]))
 
 
-def _coverage(tokens: list[Span], hl: Highlight) -> int:
-    """Number of distinct query words (by fold form) matched among ``tokens``."""
-    return len({forms.fold for _s, _e, forms in tokens if hl.matches(forms)})
+def _coverage(text: str, hl: Highlight) -> int:
+    """Number of distinct query words (by fold form) matched in ``text``.
+
+    Looks at each distinct raw token once (no offsets needed here).
+    """
+    found: set[str] = set()
+    for raw in set(TOKEN_RE.findall(text[:SCAN_CHARS])):
+        forms = token_forms(raw)
+        if forms is not None and hl.matches(forms):
+            found.add(forms.fold)
+    return len(found)
 
 
 def _clean(text: str) -> str:

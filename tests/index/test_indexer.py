@@ -64,7 +64,9 @@ def test_streams() -> None:
     assert _texts(bare_analyzer(), text) == ["uy", "ban"]
     assert _texts(bigram_analyzer("fold"), "Ủy ban nhân") == ["uy_ban", "ban_nhan"]
     assert _texts(bigram_analyzer("exact"), "Ủy ban nhân dân") == ["nhân_dân"]
-    assert _texts(text_analyzer(), "Đà") == ["da", "=đà"]
+    # Marked: exact and fold; unmarked: only the exact (= fold = bare) token.
+    assert _texts(text_analyzer(), "Đà ban") == ["=đà", "da", "=ban"]
+    assert _texts(bigram_analyzer("both", cap=2), "Ủy ban nhân dân") == ["uy_ban"]
 
 
 def test_nfd_soft_hyphen_and_offsets() -> None:
@@ -93,3 +95,43 @@ def test_keyword_helpers() -> None:
         "inbox/cong van den", "inbox", "cong van den", "inbox",
     ]  # fmt: skip
     assert strip_subject_prefixes("Re: TL: Fwd: Chuyển tiếp: Báo cáo") == "Báo cáo"
+
+
+def _postings(ix) -> dict[tuple[str, bytes], list[tuple[str, float, bytes]]]:  # type: ignore[no-untyped-def]
+    """Every posting of an index, keyed by term, with docs named by their stored id."""
+    out: dict[tuple[str, bytes], list[tuple[str, float, bytes]]] = {}
+    with ix.searcher() as s:
+        r = s.reader()
+        ids = {dn: f["id"] for dn, f in r.iter_docs()}
+        for fieldname, btext, dn, weight, value in r.iter_postings():
+            out.setdefault((fieldname, btext), []).append((ids[dn], weight, value or b""))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def test_fast_writer_matches_whoosh_writer(tmp_path: Path) -> None:
+    """The pre-analysed writer writes exactly the postings Whoosh's own writer would."""
+    from whoosh import index as whoosh_index
+
+    from bparchive.index.indexer import INDEX_NAME, doc_fields
+    from bparchive.index.schema import build_schema
+
+    from .cases import CASES
+    from .helpers import to_index_doc
+
+    all_docs = [d for case in CASES for d in case.docs.values()]
+    docs = [to_index_doc(i, d)[0] for i, d in enumerate(all_docs, start=1)]
+    fast = Index.create(tmp_path / "fast")
+    half = len(docs) // 2
+    fast.add_documents(docs[:half])
+    fast.add_documents(docs[half:])  # a second segment, merged below
+    fast.optimize()
+    ref_dir = tmp_path / "ref"
+    ref_dir.mkdir()
+    ref = whoosh_index.create_in(str(ref_dir), build_schema(), indexname=INDEX_NAME)
+    with ref.writer() as w:
+        for d in docs:
+            w.add_document(**doc_fields(d))
+    got, want = _postings(fast.whoosh), _postings(ref)
+    assert got.keys() == want.keys()
+    assert got == want
+    assert len(got) > 500

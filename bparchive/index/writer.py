@@ -1,0 +1,303 @@
+"""A faster Whoosh segment writer for pre-analysed documents.
+
+Called only by :class:`bparchive.index.indexer.Index` (``add_documents``). Whoosh's own
+``SegmentWriter.add_document`` runs every token through analyzer objects, every posting
+through a sorting pool, and looks every posting's field length up again on disk when the
+segment is flushed. This writer takes the terms already analysed (see
+:func:`bparchive.index.analysis.text_postings`), keeps the postings of the new documents
+in memory grouped by field and term (documents arrive in docnum order, so each list is
+already sorted) and writes them with the same codec, file format and value encodings as
+Whoosh. The files are ordinary Whoosh segments: readers, merges and ``optimize`` do not
+know the difference (a test compares the postings with Whoosh's own writer).
+
+Segments merged in by the merge policy still go through Whoosh's pool; their postings are
+merged with the in-memory ones in sorted order.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping
+from pickle import dumps
+
+from whoosh.codec.whoosh3 import W3PostingsWriter
+from whoosh.formats import Existence, Positions
+from whoosh.system import pack_uint
+from whoosh.writing import SegmentWriter
+
+#: Analysed value of a field: term → positions (positional fields) or a set of terms.
+Analysed = Mapping[str, list[int]] | set[str]
+
+_Posting = tuple[int, float, bytes]
+
+#: Postings of merged segments kept in memory at most (beyond: Whoosh's spilling pool).
+MERGE_IN_MEMORY = 3_000_000
+
+
+_SINGLE: dict[int, bytes] = {}
+
+
+def encode_positions(positions: list[int]) -> bytes:
+    """Whoosh's ``Positions.encode`` (count + pickled deltas), byte for byte."""
+    if len(positions) == 1:
+        p = positions[0]
+        got = _SINGLE.get(p)
+        if got is None:
+            got = pack_uint(1) + dumps([p], 2)
+            if len(_SINGLE) < 100_000:
+                _SINGLE[p] = got
+        return got
+    deltas = []
+    base = 0
+    for p in positions:
+        deltas.append(p - base)
+        base = p
+    return pack_uint(len(deltas)) + dumps(deltas, 2)
+
+
+class FastWriter(SegmentWriter):
+    """A ``SegmentWriter`` with :meth:`add_analysed` for pre-analysed text fields."""
+
+    def __init__(self, ix, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ix, **kwargs)
+        self._mem: dict[str, dict[bytes, list[_Posting]]] = {}
+        self._memlen: dict[str, dict[int, int]] = {}
+        self._mem_count = 0
+
+    def add_analysed(self, values: Mapping[str, object], analysed: Mapping[str, Analysed]) -> None:
+        """Add one document.
+
+        Args:
+            values: Field values for Whoosh's own field types (ids, keywords, numbers,
+                dates, booleans); indexed with ``field.index`` as Whoosh would.
+            analysed: Text fields already analysed: positions per term for fields with
+                :class:`~whoosh.formats.Positions`, a set of terms for
+                :class:`~whoosh.formats.Existence` fields.
+        """
+        self._check_state()
+        schema = self.schema
+        docnum = self.docnum
+        pdw = self.perdocwriter
+        mem = self._mem
+        pdw.start_doc(docnum)
+        try:
+            for fieldname in sorted({*values, *analysed}):
+                field = schema[fieldname]
+                postings = mem.get(fieldname)
+                if postings is None:
+                    postings = mem[fieldname] = {}
+                length = 0
+                if fieldname in analysed:
+                    terms = analysed[fieldname]
+                    fmt = field.format
+                    fb = fmt.field_boost
+                    if isinstance(fmt, Positions) and not isinstance(terms, set):
+                        for text, poses in terms.items():
+                            item = (docnum, len(poses) * fb, encode_positions(poses))
+                            key = text.encode("utf-8")
+                            lst = postings.get(key)
+                            if lst is None:
+                                postings[key] = [item]
+                            else:
+                                lst.append(item)
+                            length += len(poses)
+                    elif isinstance(fmt, Existence):
+                        item = (docnum, fb, b"")
+                        for text in terms:
+                            key = text.encode("utf-8")
+                            lst = postings.get(key)
+                            if lst is None:
+                                postings[key] = [item]
+                            else:
+                                lst.append(item)
+                            length += 1
+                    else:  # pragma: no cover - schema and analysis disagree
+                        raise TypeError(f"cannot add analysed terms to {fieldname}")
+                    value = None
+                else:
+                    value = values[fieldname]
+                    if value is None:
+                        continue
+                    for tbytes, freq, weight, vbytes in field.index(value):
+                        item = (docnum, weight, vbytes)
+                        lst = postings.get(tbytes)
+                        if lst is None:
+                            postings[tbytes] = [item]
+                        else:
+                            lst.append(item)
+                        length += freq
+                if not field.scorable:
+                    length = 0
+                elif length:
+                    self._memlen.setdefault(fieldname, {})[docnum] = length
+                pdw.add_field(fieldname, field, value if field.stored else None, length)
+                column = field.column_type
+                if column and value is not None:
+                    pdw.add_column_value(fieldname, column, field.to_column_value(value))
+        except BaseException:
+            pdw.cancel_doc()
+            raise
+        pdw.finish_doc()
+        self._added = True
+        self.docnum += 1
+        self._mem_count += sum(len(t) for t in analysed.values())
+
+    def add_reader(self, reader) -> None:  # type: ignore[no-untyped-def]
+        """Merge a segment (called by the merge policy at commit).
+
+        Small segments' postings join the in-memory lists (no sorting pool, no per-posting
+        length look-ups); big ones go through Whoosh's pool, which spills to disk.
+        """
+        self._check_state()
+        if self._mem_count + reader.doc_count_all() * 1_000 > MERGE_IN_MEMORY:
+            super().add_reader(reader)
+            return
+        basedoc = self.docnum
+        schema = self.schema
+        names = {f for f in reader.indexed_field_names() if f in schema}
+        docmap = self.write_per_doc(set(schema.names()) | names, reader)
+        mem = self._mem
+        n = 0
+        for fieldname, btext, docnum, weight, vbytes in reader.iter_postings():
+            if fieldname not in schema:
+                continue
+            newdoc = docmap[docnum] if docmap is not None else basedoc + docnum
+            terms = mem.get(fieldname)
+            if terms is None:
+                terms = mem[fieldname] = {}
+            item = (newdoc, weight, vbytes or b"")
+            lst = terms.get(btext)
+            if lst is None:
+                terms[btext] = [item]
+            else:
+                lst.append(item)
+            n += 1
+        self._mem_count += n
+        self._added = True
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        pdr = self.per_document_reader() if self.codec.length_stats else None
+        try:
+            self._write_postings(pdr)
+        finally:
+            self.fieldwriter.close()
+            if pdr is not None:
+                pdr.close()
+        self._mem.clear()
+        self._mem_count = 0
+        self._memlen.clear()
+
+    def _terms(self) -> Iterator[tuple[str, bytes, list[_Posting]]]:
+        """Every (field, term, postings) in order: new documents, then merged segments.
+
+        Merged segments' documents get docnums after the new ones (Whoosh merges at
+        commit), so per term the in-memory postings simply come first.
+        """
+        mem = [
+            (fieldname, btext, lst)
+            for fieldname, terms in self._mem.items()
+            for btext, lst in terms.items()
+        ]
+        mem.sort(key=lambda x: (x[0], x[1]))
+        pool = self.pool
+        if not pool.current and not pool.runs:
+            yield from mem
+            return
+        groups = (
+            (key[0], key[1], [(p[2], p[3], p[4]) for p in grp])
+            for key, grp in itertools.groupby(pool.iter_postings(), key=lambda p: (p[0], p[1]))
+        )
+        yield from _merge_terms(mem, groups)
+
+    def _write_postings(self, pdr) -> None:  # type: ignore[no-untyped-def]
+        """``FieldWriter.add_postings``, a term at a time, lengths from memory."""
+        fw = self.fieldwriter
+        schema = self.schema
+        memlen = self._memlen
+        lastfn: str | None = None
+        lengths: dict[int, int] = {}
+        scorable = False
+        for fieldname, btext, postings in self._terms():
+            if fieldname != lastfn:
+                if lastfn is not None:
+                    fw.finish_field()
+                fieldobj = schema[fieldname]
+                fw.start_field(fieldname, fieldobj)
+                scorable = bool(fieldobj.scorable)
+                lengths = memlen.get(fieldname, {})
+                lastfn = fieldname
+            fw.start_term(btext)
+            if scorable:
+                lens = []
+                for docnum, _w, _v in postings:
+                    n = lengths.get(docnum, 0)
+                    if not n and pdr is not None:
+                        n = pdr.doc_field_length(docnum, fieldname) or 0
+                    lens.append(n)
+                _add_block(fw._postwriter, postings, lens)
+            else:
+                _add_block(fw._postwriter, postings, None)
+            fw.finish_term()
+        if lastfn is not None:
+            fw.finish_field()
+
+
+def _merge_terms(a, b):  # type: ignore[no-untyped-def]
+    """Merge two sorted (field, term, postings) streams; equal keys: a's postings first."""
+    b = iter(b)
+    nb = next(b, None)
+    for item in a:
+        while nb is not None and (nb[0], nb[1]) < (item[0], item[1]):
+            yield nb
+            nb = next(b, None)
+        if nb is not None and (nb[0], nb[1]) == (item[0], item[1]):
+            yield item[0], item[1], item[2] + nb[2]
+            nb = next(b, None)
+        else:
+            yield item
+    while nb is not None:
+        yield nb
+        nb = next(b, None)
+
+
+def _add_block(pw, postings: list[_Posting], lengths: list[int] | None) -> None:  # type: ignore[no-untyped-def]
+    """``W3PostingsWriter.add_posting`` for a whole posting list at once.
+
+    Same blocks and statistics as one ``add_posting`` call per posting; falls back to
+    exactly that when the writer is not the Whoosh 3 one this was written against.
+    """
+    if not _BULK_OK or type(pw) is not W3PostingsWriter:
+        for i, (docnum, weight, vbytes) in enumerate(postings):
+            pw.add_posting(docnum, weight, vbytes or b"", lengths[i] if lengths else None)
+        return
+    limit = pw._blocklimit
+    n = len(postings)
+    i = 0
+    while i < n:
+        room = limit - len(pw._ids)
+        if room <= 0:
+            pw._write_block()
+            room = limit
+        chunk = postings[i : i + room]
+        pw._ids.extend([p[0] for p in chunk])
+        weights = [p[1] for p in chunk]
+        pw._weights.extend(weights)
+        pw._values.extend([p[2] for p in chunk if p[2]])
+        top = max(weights)
+        if top > pw._maxweight:
+            pw._maxweight = top
+        if lengths is not None:
+            lens = [x for x in lengths[i : i + room] if x]
+            if lens:
+                lo, hi = min(lens), max(lens)
+                if pw._minlength is None or lo < pw._minlength:
+                    pw._minlength = lo
+                if hi > pw._maxlength:
+                    pw._maxlength = hi
+        i += len(chunk)
+
+
+_BULK_OK = all(
+    hasattr(W3PostingsWriter, name) for name in ("_write_block", "_new_block", "add_posting")
+)
