@@ -124,12 +124,19 @@ def keystrokes(home: Path) -> list[float]:
 
     stamps: dict[int, float] = {}
     original = search_mod.SearchScreen.on_search_completed
+    original_failed = search_mod.SearchScreen.on_search_failed
 
     def stamped(self, message):  # type: ignore[no-untyped-def]
         original(self, message)
         self.call_after_refresh(lambda: stamps.setdefault(message.seq, time.perf_counter()))
 
+    def stamped_failed(self, message):  # type: ignore[no-untyped-def]
+        # A half-typed query ("so:") is refused with a hint: that is its update.
+        original_failed(self, message)
+        self.call_after_refresh(lambda: stamps.setdefault(message.seq, time.perf_counter()))
+
     search_mod.SearchScreen.on_search_completed = stamped  # type: ignore[method-assign]
+    search_mod.SearchScreen.on_search_failed = stamped_failed  # type: ignore[method-assign]
     latencies: list[float] = []
 
     async def run() -> None:
@@ -155,6 +162,7 @@ def keystrokes(home: Path) -> list[float]:
 
     asyncio.run(run())
     search_mod.SearchScreen.on_search_completed = original  # type: ignore[method-assign]
+    search_mod.SearchScreen.on_search_failed = original_failed  # type: ignore[method-assign]
     return latencies
 
 
