@@ -507,10 +507,12 @@ def reindex(c: Ctx, reparse: bool) -> None:
 
 
 def _register_commands() -> None:
-    """Commands defined in their own modules (filing and export)."""
+    """Commands defined in their own modules (filing and export; the demo)."""
     from bparchive.cli_filing import register as register_filing
+    from bparchive.cli_tui import register as register_tui
 
     register_filing(main)
+    register_tui(main)
 
 
 _register_commands()

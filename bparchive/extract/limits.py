@@ -70,7 +70,34 @@ def worker_context() -> multiprocessing.context.BaseContext:
     # The fork server imports the workers' code once; every worker forked from
     # it then starts in milliseconds instead of importing it all again.
     ctx.set_forkserver_preload(["bparchive.extract", "bparchive.ingest.workers"])
+    _start_helpers(ctx)
     return ctx
+
+
+def _start_helpers(ctx: multiprocessing.context.BaseContext) -> None:
+    """Start multiprocessing's resource tracker and fork server with a real stderr.
+
+    Under a full-screen app (Textual) ``sys.stderr`` is a capture object whose
+    ``fileno()`` is -1; multiprocessing hands that descriptor to the helper
+    processes it starts and fails ("bad value(s) in fds_to_keep").
+    """
+    import sys
+    from multiprocessing import forkserver, resource_tracker
+
+    current = sys.stderr
+    try:
+        bad = current is None or current.fileno() < 0
+    except (OSError, ValueError, AttributeError):
+        bad = True
+    if not bad or sys.__stderr__ is None:
+        return
+    sys.stderr = sys.__stderr__
+    try:
+        resource_tracker.ensure_running()
+        if ctx.get_start_method() == "forkserver":
+            forkserver.ensure_running()
+    finally:
+        sys.stderr = current
 
 
 def set_memory_limit(memory_mb: int) -> None:

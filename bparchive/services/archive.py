@@ -72,9 +72,18 @@ class Archive:
     """One archive home: its config, store and index."""
 
     def __init__(self, home: str | os.PathLike[str] | None = None) -> None:
+        self.home = home
         self.paths = paths_mod.resolve(home)
         self._settings: Settings | None = None
         self._store: Store | None = None
+
+    def clone(self) -> Archive:
+        """Another Archive on the same home with its own store connection.
+
+        A background sync writes through it, so that actions of the interface
+        (refile, tag) never join the sync's open transaction on a shared connection.
+        """
+        return Archive(self.home)
 
     # -- configuration ----------------------------------------------------
 

@@ -196,3 +196,59 @@ def show(store: Store, mid: int) -> dict[str, Any]:
 def get_message_or_fail(store: Store, mid: int) -> None:
     if store.execute("SELECT 1 FROM messages WHERE id = ?", (mid,)).fetchone() is None:
         raise NotFoundError(f"No message with id {mid}. Ids come from `bparchive search` and `bparchive import`.")
+
+
+def attachment_payload(archive: Any, mid: int, idx: int) -> tuple[str, str, bytes]:
+    """The decoded bytes of attachment ``idx`` of message ``mid``: ``(filename, type, bytes)``.
+
+    Raises:
+        NotFoundError: No such message or attachment, or its payload was not kept
+            (a size or part limit stopped it; the raw message is still whole).
+    """
+    from bparchive.mail import parse_message
+
+    store = archive.reader()
+    try:
+        get_message_or_fail(store, mid)
+        raw = store.raw(mid)
+    finally:
+        store.close()
+    for part in parse_message(raw).attachments:
+        if part.index == idx:
+            if part.truncated:
+                raise NotFoundError(
+                    f"Attachment {idx} of message {mid} was not kept by the reader (a size or part "
+                    "limit); `bparchive show ID --raw` still has the whole message."
+                )
+            return part.filename, part.content_type, part.payload
+    raise NotFoundError(f"Message {mid} has no attachment {idx}.")
+
+
+def highlight_spans(query: str, text: str) -> list[tuple[int, int]]:
+    """Character ranges of ``text`` that the search ``query`` matched (its words, any source).
+
+    Args:
+        query: A query in the search language (blank → no spans).
+        text: The text to mark (e.g. an attachment's extracted text).
+
+    Returns:
+        Sorted ``(start, end)`` offsets; empty when the query is blank or malformed.
+    """
+    if not query.strip() or not text:
+        return []
+    from bparchive.errors import QueryError
+    from bparchive.index.analysis import iter_tokens
+    from bparchive.index.query import Highlight, compile_query, parse
+
+    try:
+        compiled = compile_query(parse(query))
+    except QueryError:
+        return []
+    merged = Highlight()
+    for hl in compiled.highlight.values():
+        merged.fold |= hl.fold
+        merged.exact |= hl.exact
+        merged.bare |= hl.bare
+    return [(s, e) for s, e, forms in iter_tokens(text) if merged.matches(forms)]
+
+

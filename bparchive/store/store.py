@@ -17,13 +17,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from bparchive.errors import DiskFullError, NotFoundError, StoreError
 from bparchive.paths import FILE_MODE
 from bparchive.store.schema import migrate
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 CHUNK = 1 << 20  # 1 MiB of compressed data per row
 CODEC = "zlib"
@@ -109,8 +110,17 @@ class Store:
         except sqlite3.Error as e:
             raise _translate(e) from e
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self._db: sqlite_utils.Database | None = None
         self._in_tx = False
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The connection wrapped by sqlite-utils (imported on first use: it is slow to load)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     def _tighten_permissions(self) -> None:
         for suffix in ("", "-wal", "-shm"):

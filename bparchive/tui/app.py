@@ -243,12 +243,9 @@ class BPArchiveApp(App[None]):
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def _sync_worker(self, token: CancelToken) -> None:
-        from bparchive.tui.data import fresh_archive, start_process_servers
-
-        arch = fresh_archive(self.archive)
+        arch = self.archive.clone()
         finished = SyncFinished()
         try:
-            start_process_servers()
             finished.reports = list(
                 arch.sync(
                     progress=lambda ev: self.post_message(SyncProgressed(ev)),

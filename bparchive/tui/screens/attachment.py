@@ -50,7 +50,7 @@ class AttachmentScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        from bparchive.tui.data import highlight_spans
+        from bparchive.services.search import highlight_spans
 
         t = self.i18n
         a = self.attachment

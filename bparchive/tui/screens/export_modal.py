@@ -99,9 +99,7 @@ def start_export(app: Any, i18n: I18n, req: ExportRequest) -> None:
 
     def job() -> Any:
         from bparchive.services import filing
-        from bparchive.tui.data import start_process_servers
 
-        start_process_servers()
         with app.archive_lock:
             result = filing.export(
                 app.archive,

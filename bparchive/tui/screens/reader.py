@@ -157,7 +157,7 @@ class ReaderScreen(Screen[None]):
             parts.append("\n")
         self.query_one("#headers", Static).update(render.join(*parts))
         body = m.get("body") or ""
-        from bparchive.tui.data import highlight_spans
+        from bparchive.services.search import highlight_spans
 
         spans = highlight_spans(self.search_query, body) if self.search_query else []
         self.query_one("#body", Static).update(render.highlighted(body, spans))
@@ -262,7 +262,7 @@ def write_attachment(archive: Any, mid: int, att: dict[str, Any], folder: str) -
     from pathlib import Path
 
     from bparchive.export.safe_names import safe_component
-    from bparchive.tui.data import attachment_payload
+    from bparchive.services.search import attachment_payload
 
     name, _ctype, payload = attachment_payload(archive, mid, int(att["idx"]))
     base = safe_component(
