@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 
-from bparchive.htmltext import html_to_text
 from bparchive.extract.common import decode, finish
 from bparchive.extract.limits import ExtractLimits
 from bparchive.extract.model import Extraction
+from bparchive.htmltext import html_to_text
 
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from bparchive import vi
+from bparchive.htmltext import html_to_text
 from bparchive.mail.headers import (
     decode_header,
     decode_words,
@@ -32,7 +33,6 @@ from bparchive.mail.headers import (
     parse_ids,
     safe_decode_bytes,
 )
-from bparchive.htmltext import html_to_text
 from bparchive.mail.model import Address, MailLimits, ParsedMessage, Part, TextPart
 from bparchive.mail.tnef import read_tnef
 
