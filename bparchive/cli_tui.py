@@ -55,7 +55,5 @@ def demo(ctx: click.Context, demo_home: str | None, no_tui: bool) -> None:
 
 
 def _count(archive: Any) -> int:
-    st = archive.status()
-    return sum(
-        sum(f.get("messages") or 0 for f in a.get("folders", [])) for a in st.get("accounts", [])
-    )
+    """Distinct messages (a message filed in two folders counts once)."""
+    return int(archive.store.counts()["messages"])

@@ -199,6 +199,19 @@ class Archive:
             self.after_store_change(progress=progress, cancel=cancel)
         return report
 
+    def import_messages(
+        self, messages: Any, account: str, *, kind: str = "messages", source: str = "",
+        progress: Progress = null_progress, cancel: CancelToken | None = None,
+    ) -> Any:
+        """Import already-split messages (``importer.Found``: folder, bytes, flags)."""
+        from bparchive.sync.importer import import_messages
+
+        with self.sync_lock():
+            report = import_messages(self.store, messages, account, kind=kind, source=source,
+                                     progress=progress, cancel=cancel)
+            self.after_store_change(progress=progress, cancel=cancel)
+        return report
+
     def after_store_change(self, *, progress: Progress = null_progress, cancel: CancelToken | None = None) -> None:
         """Catch up ingest (parse, extract, file) and the index with what the store holds."""
         from bparchive.index.from_store import catch_up

@@ -8,9 +8,7 @@ imported through the ordinary pipeline (ingest, filing, index).
 
 from __future__ import annotations
 
-import gzip
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -60,17 +58,15 @@ def build_demo(
         raise DemoError(f"The demo mailbox is missing from this installation ({sample}).")
     archive = Archive(base)
     archive.paths.ensure()
-    # The importer names the folder after the file: a private temporary folder
-    # holding "INBOX.mbox" gives every demo the same folder name.
-    tmp_dir = Path(tempfile.mkdtemp(prefix="bparchive-demo-", dir=archive.paths.state_dir))
-    tmp = tmp_dir / "INBOX.mbox"
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out, gzip.open(sample, "rb") as src:
-            shutil.copyfileobj(src, out)
-        archive.import_path(tmp, DEMO_ACCOUNT, progress=progress, cancel=cancel)
-    finally:
-        shutil.rmtree(tmp_dir, ignore_errors=True)
+    from bparchive.demo.writers import read_mbox
+    from bparchive.sync.importer import Found
+
+    # The sample keeps each message's folders and flags beside its exact bytes.
+    messages = (
+        Found(m.folder, m.raw, " ".join(sorted(m.flags)), str(sample)) for m in read_mbox(sample)
+    )
+    archive.import_messages(messages, DEMO_ACCOUNT, kind="demo", source=str(sample),
+                            progress=progress, cancel=cancel)
     return archive
 
 

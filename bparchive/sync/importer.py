@@ -11,14 +11,14 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from bparchive.errors import ImportError_
 from bparchive.progress import CancelToken, Progress, ProgressEvent, null_progress
-from bparchive.store import Store
+from bparchive.store import Store, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -204,43 +204,52 @@ def import_path(
     cancel: CancelToken | None = None,
 ) -> ImportReport:
     """Import ``path`` into ``account`` (created as a local account if new)."""
-    cancel = cancel or CancelToken()
     path = Path(path)
     kind = detect(path)
-    report = ImportReport(str(path), kind)
+    if kind == "mbox":
+        with path.open("rb") as f:
+            return import_messages(store, read_mbox(f, path.stem or "mbox"), account, kind=kind,
+                                   source=str(path), progress=progress, cancel=cancel)
+    if kind == "maildir":
+        source: Iterator[Found] = read_maildir(path)
+    elif kind == "emldir":
+        source = read_emldir(path)
+    else:
+        source = iter([Found("import", path.read_bytes(), "", str(path))])
+    return import_messages(store, source, account, kind=kind, source=str(path),
+                           progress=progress, cancel=cancel)
+
+
+def import_messages(
+    store: Store,
+    messages: Iterable[Found],
+    account: str,
+    *,
+    kind: str = "messages",
+    source: str = "",
+    progress: Progress = null_progress,
+    cancel: CancelToken | None = None,
+) -> ImportReport:
+    """Store ``messages`` (each with its folder and flags) in ``account``, batch by batch."""
+    cancel = cancel or CancelToken()
+    report = ImportReport(source, kind)
     with store.transaction():
         row = store.execute("SELECT kind FROM accounts WHERE name = ?", (account,)).fetchone()
         if row is None:
             store.ensure_account(account, "local")
     # Into an IMAP account, imported folders live apart from the server's.
     prefix = "" if row is None or row[0] == "local" else "Imported/"
-    if kind == "mbox":
-        f = path.open("rb")
-        source: Iterator[Found] = read_mbox(f, path.stem or "mbox")
-    elif kind == "maildir":
-        f = None
-        source = read_maildir(path)
-    elif kind == "emldir":
-        f = None
-        source = read_emldir(path)
-    else:
-        f = None
-        source = iter([Found("import", path.read_bytes(), "", str(path))])
     folder_ids: dict[str, int] = {}
-    try:
-        batch: list[Found] = []
-        for found in source:
-            cancel.check()
-            batch.append(found)
-            if len(batch) >= BATCH:
-                _commit(store, account, prefix, batch, folder_ids, report)
-                batch = []
-                progress(ProgressEvent(stage="import", account=account, done=report.seen))
-        if batch:
+    batch: list[Found] = []
+    for found in messages:
+        cancel.check()
+        batch.append(found)
+        if len(batch) >= BATCH:
             _commit(store, account, prefix, batch, folder_ids, report)
-    finally:
-        if f is not None:
-            f.close()
+            batch = []
+            progress(ProgressEvent(stage="import", account=account, done=report.seen))
+    if batch:
+        _commit(store, account, prefix, batch, folder_ids, report)
     progress(ProgressEvent(stage="import", account=account, done=report.seen, total=report.seen))
     if report.seen == 0:
         report.problems.append("no message found")
@@ -270,9 +279,5 @@ def _commit(
                 report.folders[found.folder] = report.folders.get(found.folder, 0) + 1
             report.ids.append(mid)
         for fid in folder_ids.values():
-            n = store.execute(
-                "SELECT COUNT(*) FROM locations WHERE folder_id = ? AND gone_at IS NULL", (fid,)
-            ).fetchone()[0]
-            from bparchive.store import utcnow
-
-            store.update_folder(fid, server_count=n, last_sync=utcnow(), on_server=0)
+            # A local folder has no server: last_sync is the last import.
+            store.update_folder(fid, last_sync=utcnow(), on_server=0)
