@@ -226,11 +226,25 @@ def _lex(q: str, start: int) -> list[_Tok]:
 # ----------------------------------------------------------------------------- parser
 
 
+MAX_NESTING = 50
+"""Parentheses and NOTs nested deeper than this are refused (a person never needs
+more; without a bound, a pasted line of 300 "(" would exhaust Python's stack)."""
+
+
 class _Parser:
     def __init__(self, q: str, toks: list[_Tok]) -> None:
         self.q = q
         self.toks = toks
         self.i = 0
+        self.depth = 0
+
+    def _deeper(self, tok: _Tok) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self._error(
+                f"Too deeply nested (more than {MAX_NESTING} levels of parentheses or NOT)",
+                tok.start,
+            )
 
     def _peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -306,7 +320,10 @@ class _Parser:
             nxt = self._peek()
             if nxt is None or nxt.kind in {"OR", "AND", "RP"}:
                 raise self._error("NOT needs something after it", tok.start)
-            return Not(self._unary())
+            self._deeper(tok)
+            node = Not(self._unary())
+            self.depth -= 1
+            return node
         return self._primary()
 
     def _primary(self) -> Node:
@@ -314,11 +331,13 @@ class _Parser:
         assert tok is not None
         self.i += 1
         if tok.kind == "LP":
+            self._deeper(tok)
             inner = self._or()
             close = self._peek()
             if close is None or close.kind != "RP":
                 raise self._error("Unclosed parenthesis", tok.start)
             self.i += 1
+            self.depth -= 1
             return inner
         if tok.kind == "PHRASE":
             return Phrase(tok.text, tok.start)

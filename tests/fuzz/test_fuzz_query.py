@@ -165,11 +165,7 @@ def test_search_service_raises_only_query_error(service, q: str, sort: str) -> N
     assert time.monotonic() - t0 < BOUND_S, f"query {q!r} took {time.monotonic() - t0:.1f} s"
 
 
-_DEEP = pytest.mark.xfail(
-    strict=True,
-    reason="bug: deep nesting raises RecursionError, not QueryError (bparchive/index/query.py:317 "
-    "_primary -> _or and :309 _unary -> _unary recurse without a depth limit; 248 '(' suffice)",
-)
+_DEEP = pytest.mark.deep_nesting  # was a RecursionError; now a QueryError (query.MAX_NESTING)
 
 NASTY = [
     pytest.param("(" * 5000, id="5000-open-parens", marks=_DEEP),
