@@ -170,13 +170,13 @@ def _write(store: Store, settings: Settings, batch: list[WorkResult], rep: Inges
                 rows.append((
                     mid, part.index, part.path, part.filename, part.content_type, part.size, e.status,
                     reason, e.kind, e.pages or None, e.encoding, int(e.signed), e.signer or None,
-                    e.signing_time or None, text,
+                    e.signing_time or None, text, item.payload_sha.get(part.index),
                 ))
             if rows:
                 store.conn.executemany(
                     "INSERT INTO attachments (message_id, idx, path, filename, content_type, size, status, "
-                    "reason, kind, pages, encoding, signed, signer, signing_time, text) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "reason, kind, pages, encoding, signed, signer, signing_time, text, payload_sha256) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     rows,
                 )
             _write_filing(store, mid, filing)

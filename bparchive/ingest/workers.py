@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import logging
 import os
 import signal
@@ -45,6 +46,7 @@ class WorkResult:
     problems: list[str] = field(default_factory=list)
     internaldate: str | None = None
     failed: bool = False  # only the headers could be read
+    payload_sha: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,28 @@ def _alarm(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, old)
 
 
+# Statuses that another copy of the same bytes would get again.
+REUSABLE = ("ok", "empty", "needs_ocr", "encrypted", "too_large", "unsupported")
+_memo: dict[str, Extraction] = {}
+
+
+def known_extraction(store: Any, sha: str) -> Extraction | None:
+    """The extraction of an identical attachment already read (this worker or the archive)."""
+    if sha in _memo:
+        return _memo[sha]
+    row = store.execute(
+        "SELECT text, status, reason, pages, encoding, signed, signer, signing_time, kind "
+        "FROM attachments WHERE payload_sha256 = ? AND status IN (?,?,?,?,?,?) "
+        "AND reason NOT LIKE 'text withheld%' LIMIT 1",
+        (sha, *REUSABLE),
+    ).fetchone()
+    if row is None:
+        return None
+    text, status, reason, pages, encoding, signed, signer, signing_time, kind = row
+    return Extraction(text=text, status=status, reason=reason, pages=pages or 0, encoding=encoding,
+                      signed=bool(signed), signer=signer or "", signing_time=signing_time or "", kind=kind)
+
+
 def process(store: Any, mid: int, cfg: WorkerConfig) -> WorkResult:
     """Parse, extract and file one message (runs in a worker)."""
     row = store.execute(
@@ -105,6 +129,7 @@ def process(store: Any, mid: int, cfg: WorkerConfig) -> WorkResult:
     parsed = parse_message(raw, limits=cfg.mail_limits)
     del raw
     extractions: dict[int, Extraction] = {}
+    shas: dict[int, str] = {}
     budget = 4 * cfg.ext_limits.timeout_seconds
     started = time.monotonic()
     for part in parsed.attachments:
@@ -113,6 +138,11 @@ def process(store: Any, mid: int, cfg: WorkerConfig) -> WorkResult:
             why = "skipped: this message's extraction time budget was used up"
         if why:
             extractions[part.index] = Extraction(status="skipped", reason=why)
+            continue
+        sha = shas[part.index] = hashlib.sha256(part.payload).hexdigest()
+        known = known_extraction(store, sha)
+        if known is not None:
+            extractions[part.index] = known
             continue
         try:
             with _alarm(cfg.ext_limits.timeout_seconds):
@@ -125,6 +155,10 @@ def process(store: Any, mid: int, cfg: WorkerConfig) -> WorkResult:
             extractions[part.index] = Extraction(
                 status="failed", reason=f"out of memory (limit {cfg.memory_mb} MB)"
             )
+        if extractions[part.index].status in REUSABLE:
+            if len(_memo) > 2000:
+                _memo.clear()
+            _memo[sha] = extractions[part.index]
     sender = parsed.from_[0].email if parsed.from_ else ""
     filing = classify(
         parsed.subject, parsed.body_text, [a.filename for a in parsed.attachments if a.filename],
@@ -134,7 +168,7 @@ def process(store: Any, mid: int, cfg: WorkerConfig) -> WorkResult:
     stripped = dataclasses.replace(
         parsed, attachments=tuple(dataclasses.replace(a, payload=b"") for a in parsed.attachments)
     )
-    return WorkResult(mid, stripped, extractions, filing, internaldate=internaldate)
+    return WorkResult(mid, stripped, extractions, filing, internaldate=internaldate, payload_sha=shas)
 
 
 def _worker_main(conn: Connection, cfg: WorkerConfig) -> None:

@@ -170,7 +170,14 @@ def _v2(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2]
+def _v3(conn: sqlite3.Connection) -> None:
+    # The same document is forwarded to many people: its text is extracted once
+    # and reused by the SHA-256 of the decoded attachment.
+    conn.execute("ALTER TABLE attachments ADD COLUMN payload_sha256 TEXT")
+    conn.execute("CREATE INDEX attachments_payload ON attachments(payload_sha256)")
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
 LATEST = len(MIGRATIONS)
 
 
