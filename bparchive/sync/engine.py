@@ -15,6 +15,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -192,6 +193,10 @@ class AccountSync:
         self.only_folders = set(folders) if folders else None
         self.client: Any = None
         self.condstore = False
+        # Storing a batch (hash, compress, SQLite) runs in a thread while the
+        # next batch is fetched: both release the GIL for most of their work.
+        self._writer: ThreadPoolExecutor | None = None
+        self._pending: Future[int] | None = None
 
     # -- connection -------------------------------------------------------
 
@@ -254,7 +259,13 @@ class AccountSync:
         except SyncError as e:
             report.fatal, report.fatal_kind = str(e), "connect"
         finally:
-            self._close()
+            try:
+                self._drain()
+            finally:
+                if self._writer is not None:
+                    self._writer.shutdown(wait=True)
+                    self._writer = None
+                self._close()
             report.seconds = time.monotonic() - started
             errors = [f"{f.name}: {f.error}" for f in report.failed_folders]
             if report.fatal:
@@ -344,6 +355,7 @@ class AccountSync:
                 raise
             except ConnectError as e:
                 log.warning("%s/%s: %s (attempt %d of %d)", self.acc.name, folder.name, e, attempt + 1, attempts)
+                self._drain()  # what was fetched before the cut is kept
                 self._close()
                 if attempt + 1 == attempts:
                     raise
@@ -496,6 +508,13 @@ class AccountSync:
         if batch:
             done += self._fetch_batch(folder, uidvalidity, batch, fr)
             self._emit(fr, done, total, bytes_total)
+        self._drain()
+
+    def _drain(self) -> None:
+        """Wait for the batch being stored (its errors surface here)."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
 
     def _fetch_batch(self, folder: FolderState, uidvalidity: int, uids: list[int], fr: FolderReport) -> int:
         c = self.client
@@ -503,6 +522,16 @@ class AccountSync:
             lambda: fetch(c, uids, ["BODY.PEEK[]", "FLAGS", "INTERNALDATE", "RFC822.SIZE"]),
             f"fetching messages from {folder.name}",
         )
+        self._drain()
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self._pending = self._writer.submit(self._store_batch, folder, uidvalidity, uids, data, fr)
+        return sum(1 for u in data if u in set(uids) and b"BODY[]" in data[u])
+
+    def _store_batch(
+        self, folder: FolderState, uidvalidity: int, uids: list[int], data: dict[int, dict[bytes, Any]],
+        fr: FolderReport,
+    ) -> int:
         n = 0
         with self.store.transaction():
             for uid in sorted(data):
@@ -522,6 +551,7 @@ class AccountSync:
 
     def _fetch_big(self, folder: FolderState, uidvalidity: int, uid: int, size: int, fr: FolderReport) -> int:
         """Fetch one large message in pieces into a spool file: memory stays flat."""
+        self._drain()
         c = self.client
         meta = self._call(lambda: fetch(c, [uid], ["FLAGS", "INTERNALDATE"]), f"fetching from {folder.name}")
         if uid not in meta:
