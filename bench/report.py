@@ -397,6 +397,8 @@ def tables(res: dict[str, Any]) -> str:
         out.append("\n### Disk\n")
         rows = [[k, _mb(v) if isinstance(v, int) else _fmt(v, 3)] for k, v in d.items()]
         out.append(table(["what", "size / ratio"], rows))
+    for stage, err in res.get("errors", {}).items():
+        out.append(f"\n**{stage} failed in this run:** {err}")
     out.append(f"\nbenchmark wall time for this size: {res.get('total_seconds')} s")
     return "\n".join(out)
 
