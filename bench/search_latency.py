@@ -8,7 +8,9 @@ and prints indexing speed, index size against the size of the texts, and the med
 latency.
 
 Usage: ``python bench/search_latency.py [--docs 10000] [--rounds 5] [--dir PATH]``
-(with ``--dir``, an index already built there for the same ``--docs`` is reused).
+(with ``--dir``, an index already built there for the same ``--docs`` is reused), or
+``python bench/search_latency.py --home HOME`` to time the same queries through
+``SearchService`` on an imported archive (snippets on, off, and the TUI's pattern).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -165,6 +168,79 @@ def text_bytes(docs: list[IndexDoc]) -> int:
     return total
 
 
+def time_queries(
+    run: Callable[[str], int], rounds: int
+) -> tuple[dict[str, list[float]], list[float], dict[str, int]]:
+    """Time every query ``rounds`` times after one warm-up pass.
+
+    Returns:
+        Wall milliseconds per query, CPU milliseconds of every run, hits per query.
+    """
+    for q in QUERIES:  # warm-up (caches, OS pages)
+        run(q)
+    times: dict[str, list[float]] = {q: [] for q in QUERIES}
+    cpu: list[float] = []
+    totals: dict[str, int] = {}
+    for _ in range(rounds):
+        for q in QUERIES:
+            t, c = time.perf_counter(), time.process_time()
+            totals[q] = run(q)
+            times[q].append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
+    return times, cpu, totals
+
+
+def _p95(values: list[float]) -> float:
+    values = sorted(values)
+    return values[int(0.95 * (len(values) - 1))]
+
+
+def report(label: str, times: dict[str, list[float]], cpu: list[float]) -> None:
+    """Print median / p95 of wall and CPU time."""
+    all_ms = [x for v in times.values() for x in v]
+    print(f"{label}")
+    print(f"  latency median   {statistics.median(all_ms):>10.1f} ms")
+    print(f"  latency p95      {_p95(all_ms):>10.1f} ms")
+    # On a shared machine wall time includes waiting for a CPU; CPU time does not.
+    print(f"  cpu median / p95 {statistics.median(cpu):>10.1f} / {_p95(cpu):.1f} ms")
+
+
+def per_query(times: dict[str, list[float]], totals: dict[str, int]) -> None:
+    """Print the hits and median time of each query."""
+    print(f"{'query':<66} {'hits':>6} {'median ms':>10}")
+    for q in QUERIES:
+        print(f"{q[:66]:<66} {totals[q]:>6} {statistics.median(times[q]):>10.1f}")
+
+
+def bench_home(home: Path, rounds: int) -> None:
+    """Time ``SearchService.search`` (what the CLI and the TUI call) on an archive home."""
+    from bparchive.services import Archive
+    from bparchive.services.search import SearchService
+
+    svc = SearchService(Archive(home))
+    try:
+        print(f"archive            {home} ({svc.index.doc_count():,} messages)")
+        on = time_queries(lambda q: svc.search(q, limit=50).total, rounds)
+        report(
+            f"SearchService.search, {len(QUERIES)} queries × {rounds}, limit 50, snippets", *on[:2]
+        )
+        off = time_queries(lambda q: svc.search(q, limit=50, snippets=False).total, rounds)
+        report("same without snippets (the TUI per keystroke)", *off[:2])
+
+        def tui(q: str) -> int:
+            page = svc.search(q, limit=50, snippets=False)
+            if page.rows:
+                svc.snippet(q, page.rows[0].id)
+            return page.total
+
+        t = time_queries(tui, rounds)
+        report("TUI: rows without snippets + the snippet of the selected row", *t[:2])
+        print()
+        per_query(on[0], on[2])
+    finally:
+        svc.close()
+
+
 def main() -> None:
     """Run the benchmark and print its figures."""
     ap = argparse.ArgumentParser(description=__doc__)
@@ -172,7 +248,11 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--batch", type=int, default=1_000)
     ap.add_argument("--dir", type=Path, default=None)
+    ap.add_argument("--home", type=Path, default=None, help="time SearchService on this archive")
     args = ap.parse_args()
+    if args.home is not None:
+        bench_home(args.home, args.rounds)
+        return
 
     docs = make_docs(args.docs)
     by_id = {d.id: d for d in docs}
@@ -198,33 +278,21 @@ def main() -> None:
             f"index size         {size / 1e6:>10.1f} MB  ({size / raw:.2f}× the text+headers size)"
         )
 
-        searcher = Searcher(index, texts_for=by_id.get)
-        for q in QUERIES:  # warm-up (caches, OS pages)
-            searcher.search(q)
-        times: dict[str, list[float]] = {q: [] for q in QUERIES}
-        cpu: list[float] = []
-        totals: dict[str, int] = {}
-        for _ in range(args.rounds):
-            for q in QUERIES:
-                t, c = time.perf_counter(), time.process_time()
-                res = searcher.search(q, limit=50)
-                times[q].append((time.perf_counter() - t) * 1000)
-                cpu.append((time.process_time() - c) * 1000)
-                totals[q] = res.total
-        all_ms = sorted(x for v in times.values() for x in v)
-        p95 = all_ms[int(0.95 * (len(all_ms) - 1))]
-        cpu.sort()
-        print(f"queries            {len(QUERIES)} × {args.rounds} rounds, limit 50, snippets on")
-        print(f"latency median     {statistics.median(all_ms):>10.1f} ms")
-        print(f"latency p95        {p95:>10.1f} ms")
-        # On a shared machine wall time includes waiting for a CPU; CPU time does not.
-        print(
-            f"cpu median / p95   {statistics.median(cpu):>10.1f} / {cpu[int(0.95 * (len(cpu) - 1))]:.1f} ms"
+        def many(ids: Sequence[int]) -> dict[int, IndexDoc]:
+            return {i: by_id[i] for i in ids if i in by_id}
+
+        searcher = Searcher(index, texts_for_many=many)
+        on = time_queries(lambda q: searcher.search(q, limit=50).total, args.rounds)
+        report(
+            f"queries            {len(QUERIES)} × {args.rounds} rounds, limit 50, snippets on",
+            *on[:2],
         )
+        off = time_queries(
+            lambda q: searcher.search(q, limit=50, snippets=False).total, args.rounds
+        )
+        report("same, snippets off (the TUI asks for the selected row's only)", *off[:2])
         print()
-        print(f"{'query':<66} {'hits':>6} {'median ms':>10}")
-        for q in QUERIES:
-            print(f"{q[:66]:<66} {totals[q]:>6} {statistics.median(times[q]):>10.1f}")
+        per_query(on[0], on[2])
         searcher.close()
 
 

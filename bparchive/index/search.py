@@ -4,6 +4,13 @@ Called by the search service behind ``bparchive search`` and the TUI search scre
 A :class:`Searcher` keeps one Whoosh searcher open and refreshes it before each query,
 so it always sees the last committed state and never waits on a writer.
 
+Matching never goes through Whoosh's scoring matchers: per snapshot, posting lists are
+cached as bitsets (Python ints, one bit per docnum) and the language is evaluated with
+bitwise operations; ``date:`` ranges come from the date column, quoted phrases from
+positions read only for the documents holding every word (narrowed by the bigram
+fields). The §6.4 re-rank splits the matches into classes of equal features and only
+orders the class that crosses the re-rank depth by date.
+
 Snippets mark matched words with :data:`MARK_START` / :data:`MARK_END` (control
 characters that never occur in the cleaned snippet text), so the CLI and TUI can turn
 them into styles without parsing any markup.
@@ -11,19 +18,21 @@ them into styles without parsing any markup.
 
 from __future__ import annotations
 
+import bisect
 import heapq
+import itertools
 import math
 import re
 import struct
 import threading
 import time
 import unicodedata
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import BM25F
 
 from bparchive.errors import QueryError
@@ -47,7 +56,7 @@ from bparchive.index.query import (
     compile_query,
     parse,
 )
-from bparchive.index.schema import FREE_TEXT_FIELDS, PUBLIC_NAME
+from bparchive.index.schema import BIGRAM_CAP, BIGRAM_OF, FREE_TEXT_FIELDS, PUBLIC_NAME
 
 #: Start of a matched word in :attr:`Hit.snippet` (STX).
 MARK_START = "\x02"
@@ -108,17 +117,25 @@ class Searcher:
     Args:
         index: The opened index.
         texts_for: Callback returning the :class:`IndexDoc` of a store id (for snippets and
-            matched attachments). Without it, hits carry no snippet.
+            matched attachments). Without it (and without ``texts_for_many``), hits carry
+            no snippet.
+        texts_for_many: Callback returning the :class:`IndexDoc` of several store ids at
+            once (a page of snippets in one store round trip); preferred when given.
     """
 
     def __init__(
-        self, index: Index, texts_for: Callable[[int], IndexDoc | None] | None = None
+        self,
+        index: Index,
+        texts_for: Callable[[int], IndexDoc | None] | None = None,
+        texts_for_many: Callable[[Sequence[int]], Mapping[int, IndexDoc]] | None = None,
     ) -> None:
         self.index = index
         self.texts_for = texts_for
+        self.texts_for_many = texts_for_many
         self._lock = threading.Lock()
         self._searcher = index.whoosh.searcher(weighting=BM25F())
         self._postings: _Postings | None = None
+        self._compiled: dict[str, CompiledQuery] = {}
 
     def close(self) -> None:
         """Close the underlying Whoosh searcher."""
@@ -133,12 +150,33 @@ class Searcher:
                 self._searcher = self.index.whoosh.searcher(weighting=BM25F())
             return self._searcher
 
+    def _context(self) -> _Postings:
+        """The posting cache of the current snapshot (a new one after every commit)."""
+        s = self._current()
+        with self._lock:
+            if self._postings is None or self._postings.searcher is not s:
+                self._postings = _Postings(s)
+            return self._postings
+
+    def _compile(self, query: str) -> CompiledQuery:
+        """Parse and compile ``query`` (the last few queries are kept: the TUI asks for
+        the snippet of a row right after the search that found it)."""
+        got = self._compiled.get(query)
+        if got is None:
+            got = compile_query(parse(query))
+            with self._lock:
+                if len(self._compiled) >= 32:
+                    self._compiled.clear()
+                self._compiled[query] = got
+        return got
+
     def search(
         self,
         query: str,
         *,
         limit: int = 50,
         sort: Literal["relevance", "date"] = "relevance",
+        snippets: bool = True,
     ) -> SearchResult:
         """Run a query.
 
@@ -146,6 +184,8 @@ class Searcher:
             query: Query in the language of ``docs/query-language.md``; blank → no hits.
             limit: Maximum number of hits returned.
             sort: ``relevance`` (§6.4 re-rank) or ``date`` (newest first, same matches).
+            snippets: Build snippets and matched attachments (one store round trip for
+                the page). Without them, :meth:`snippet` gives the snippet of one hit.
 
         Returns:
             The hits, total and converted query.
@@ -158,159 +198,353 @@ class Searcher:
             raise QueryError(f"Unknown sort order {sort!r}.", query=query, position=0)
         if not query.strip():
             return SearchResult([], 0, query, 0.0)
-        compiled = compile_query(parse(query))
-        s = self._current()
-        with self._lock:
-            if self._postings is None or self._postings.searcher is not s:
-                self._postings = _Postings(s)
-            ctx = self._postings
+        compiled = self._compile(query)
+        ctx = self._context()
         assert compiled.evaluator is not None
         matched = ctx.evaluate(compiled.evaluator)
-        dates = ctx.dates()
+        total = matched.bit_count()
         limit = max(limit, 0)
-        score = self._scorer(ctx, compiled)
+        feats = _Features(ctx, compiled)
         if sort == "date":
-            order = heapq.nsmallest(limit, matched, key=lambda dn: (-dates[dn], dn))
-            rel = {dn: score(dn) for dn in order}
+            order = ctx.top_by_date(matched, limit)
+            rel = {dn: feats.score(dn) for dn in order}
         else:
-            keys = self._rank_keys(ctx, compiled, matched)
-            top = heapq.nlargest(RERANK_DEPTH, matched, key=lambda dn: (keys(dn), dates[dn], -dn))
-            rel = {dn: score(dn) for dn in top}
+            top = feats.top(matched, RERANK_DEPTH)
+            rel = {dn: feats.score(dn) for dn in top}
+            dates = ctx.dates()
             order = sorted(top, key=lambda dn: (-rel[dn], -dates[dn], dn))[:limit]
-        hits = [self._hit(s, ctx, compiled, dn, rel[dn]) for dn in order]
-        elapsed = (time.perf_counter() - t0) * 1000.0
-        return SearchResult(hits, len(matched), compiled.converted, elapsed)
-
-    # -- internals
-
-    @staticmethod
-    def _rank_keys(ctx: _Postings, compiled: CompiledQuery, matched: set[int]):  # type: ignore[no-untyped-def]
-        """Integer features of §6.4 (1–4, plus reference-number hits) for every match."""
-        fold_bi: Counter[int] = Counter()
-        exact_bi: Counter[int] = Counter()
-        exact_cov: Counter[int] = Counter()
-        for pair in compiled.pairs:
-            fold_bi.update(ctx.union(pair.fold_terms) & matched)
-            if pair.exact_terms:
-                exact_bi.update(ctx.union(pair.exact_terms) & matched)
-        for p in compiled.positions:
-            if p.marked:
-                exact_cov.update(ctx.union(p.exact_terms) & matched)
-        content = [p for p in compiled.positions if not p.stop]
-        primary: set[int] = set(matched)
-        for p in content:
-            primary &= ctx.union(p.primary_terms)
-        refno = ctx.union(compiled.refno_terms) & matched
-
-        def key(dn: int) -> tuple[int, int, int, int, int]:
-            return (
-                dn in refno,
-                fold_bi[dn],
-                exact_bi[dn],
-                exact_cov[dn],
-                dn in primary,
+        s = ctx.searcher
+        hits = [
+            Hit(
+                id=int(s.stored_fields(dn)["id"]),
+                score=rel[dn],
+                matched_fields=feats.matched_fields(dn),
             )
+            for dn in order
+        ]
+        if snippets and hits:
+            docs = self._docs([h.id for h in hits])
+            marks = _Marks(compiled)
+            for h in hits:
+                doc = docs.get(h.id)
+                if doc is not None:
+                    _fill_snippet(h, doc, marks)
+                    marks.texts.clear()
+        elapsed = (time.perf_counter() - t0) * 1000.0
+        return SearchResult(hits, total, compiled.converted, elapsed)
 
-        return key
+    def snippet(self, query: str, doc_id: int) -> Hit:
+        """The snippet of one message for ``query`` (what ``search`` computes per hit).
 
-    @staticmethod
-    def _scorer(ctx: _Postings, compiled: CompiledQuery) -> Callable[[int], float]:
-        """Relevance of one document (the §6.4 tuple folded into one float, date excluded).
+        Args:
+            query: The query that found the message.
+            doc_id: Store id of the message.
 
-        The posting sets and weights the score needs are gathered once per query.
+        Returns:
+            A :class:`Hit` with ``snippet``, ``snippet_source`` and ``matched_attachments``
+            filled (``score`` 0 and no ``matched_fields``); empty when the message has no
+            texts or no ``texts_for`` callback was given.
+
+        Raises:
+            QueryError: The query is malformed.
         """
+        hit = Hit(id=doc_id, score=0.0)
+        if not query.strip():
+            return hit
+        doc = self._docs([doc_id]).get(doc_id)
+        if doc is not None:
+            _fill_snippet(hit, doc, _Marks(self._compile(query)))
+        return hit
+
+    def _docs(self, ids: list[int]) -> Mapping[int, IndexDoc]:
+        if self.texts_for_many is not None:
+            return self.texts_for_many(ids)
+        if self.texts_for is None:
+            return {}
+        out: dict[int, IndexDoc] = {}
+        for i in ids:
+            doc = self.texts_for(i)
+            if doc is not None:
+                out[i] = doc
+        return out
+
+
+def _fill_snippet(hit: Hit, doc: IndexDoc, marks: _Marks) -> None:
+    """Set the snippet, its source and the matched attachments of ``hit``."""
+    att = marks.matcher("att")
+    if att is not None:
+        for a in doc.attachments:
+            if att.coverage(a.name) or att.coverage(a.text):
+                hit.matched_attachments.append(a.name)
+    # The source where most distinct query words match; ties go to body, then
+    # attachment text, then subject, then attachment names.
+    sources: list[tuple[str, str, str]] = [("body", doc.body, "body")]
+    sources += [(f"attachment:{a.name}", a.text, "att_text") for a in doc.attachments]
+    sources.append(("subject", doc.subject, "subject"))
+    sources += [(f"attachment:{a.name}", a.name, "att_name") for a in doc.attachments]
+    best: tuple[int, str, str, _TokenMatch] | None = None
+    for name, text, src in sources:
+        m = marks.matcher(src)
+        if m is None or not text:
+            continue
+        n = m.coverage(text)
+        if n and (best is None or n > best[0]):
+            best = (n, name, text, m)
+    if best is not None:
+        _, hit.snippet_source, text, m = best
+        hit.snippet = _cut(text, m.spans(text), SNIPPET_CHARS)
+        return
+    text = doc.body or doc.subject
+    hit.snippet = _cut(text, [], SNIPPET_CHARS)
+    hit.snippet_source = "body" if doc.body else "subject"
+
+
+_MISS: object = object()
+
+
+class _TokenMatch:
+    """Which raw tokens one :class:`Highlight` marks (memoised per raw token)."""
+
+    def __init__(self, hl: Highlight, texts: dict[str, set[str]]) -> None:
+        self.hl = hl
+        self._memo: dict[str, str | None] = {}
+        self._texts = texts
+
+    def _tokens(self, text: str) -> set[str]:
+        got = self._texts.get(text)
+        if got is None:
+            got = self._texts[text] = _distinct_tokens(text)
+        return got
+
+    def fold(self, raw: str) -> str | None:
+        """The fold form of ``raw`` when it is a matched word, else ``None``."""
+        got = self._memo.get(raw, _MISS)
+        if got is _MISS:
+            forms = token_forms(raw)
+            got = forms.fold if forms is not None and self.hl.matches(forms) else None
+            self._memo[raw] = got
+        return got  # type: ignore[return-value]
+
+    def _folds(self, tokens: set[str]) -> dict[str, str | None]:
+        """The memo, filled for ``tokens``."""
+        memo = self._memo
+        for raw in tokens - memo.keys():
+            self.fold(raw)
+        return memo
+
+    def coverage(self, text: str) -> int:
+        """Number of distinct query words (by fold form) matched in ``text``."""
+        if not text:
+            return 0
+        tokens = self._tokens(text)
+        folds = set(map(self._folds(tokens).__getitem__, tokens))
+        folds.discard(None)
+        return len(folds)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Offsets of the matched words of ``text`` (within the scanned part)."""
+        tokens = self._tokens(text)
+        memo = self._folds(tokens)
+        raws = sorted((r for r in tokens if memo[r]), key=len, reverse=True)
+        if not raws:
+            return []
+        words = "|".join(map(re.escape, raws))
+        pattern = re.compile(f"(?<!{_TOKEN_CHAR})(?:{words})(?!{_TOKEN_CHAR})")
+        return [m.span() for m in pattern.finditer(text[:SCAN_CHARS])]
+
+
+#: One character of a :data:`TOKEN_RE` token.
+_TOKEN_CHAR = r"[^\W_]|[\u0300-\u036f\u00ad\u200b-\u200d\u2060\ufeff]"
+#: Whitespace-separated chunk → its raw tokens (shared by all queries; bounded).
+_CHUNK_TOKENS: dict[str, tuple[str, ...]] = {}
+_CHUNK_TOKENS_MAX = 200_000
+
+
+def _distinct_tokens(text: str) -> set[str]:
+    """The distinct raw tokens of the scanned part of ``text`` (as ``TOKEN_RE.findall``).
+
+    Tokens never contain whitespace, so the text is split on it first (fast, in C) and
+    each distinct chunk is tokenised once.
+    """
+    memo = _CHUNK_TOKENS
+    if len(memo) > _CHUNK_TOKENS_MAX:
+        memo.clear()
+    chunks = set(text[:SCAN_CHARS].split())
+    for chunk in chunks - memo.keys():
+        memo[chunk] = tuple(TOKEN_RE.findall(chunk))
+    return set(itertools.chain.from_iterable(map(memo.__getitem__, chunks)))
+
+
+class _Marks:
+    """The token matchers of one compiled query, per highlight source."""
+
+    def __init__(self, compiled: CompiledQuery) -> None:
+        self.highlight = compiled.highlight
+        self._by_src: dict[str, _TokenMatch | None] = {}
+        # Distinct tokens per text, shared by the sources' matchers (cleared per page).
+        self.texts: dict[str, set[str]] = {}
+
+    def matcher(self, src: str) -> _TokenMatch | None:
+        """Matcher of a source (``body``, ``subject``, ``att_text``, ``att_name``, ``att``)."""
+        if src not in self._by_src:
+            hl = self.highlight
+            h = _merge(hl.get("att_name"), hl.get("att_text")) if src == "att" else hl.get(src)
+            self._by_src[src] = _TokenMatch(h, self.texts) if h is not None else None
+        return self._by_src[src]
+
+
+class _Features:
+    """The §6.4 features of one query as bitsets of one snapshot: ranking and score."""
+
+    def __init__(self, ctx: _Postings, compiled: CompiledQuery) -> None:
+        self.ctx = ctx
+        self.compiled = compiled
         pairs = compiled.pairs
-        fold_pairs = [ctx.union(p.fold_terms) for p in pairs]
-        ex_pairs = [ctx.union(p.exact_terms) for p in pairs if p.exact_terms]
-        marked = [ctx.union(p.exact_terms) for p in compiled.positions if p.marked]
-        primary = [ctx.union(p.primary_terms) for p in compiled.positions if not p.stop]
-        refno = ctx.union(compiled.refno_terms) if compiled.refno_terms else None
+        self.n_pairs = len(pairs)
+        self.fold_pairs = [ctx.union(p.fold_terms) for p in pairs]
+        self.ex_pairs = [ctx.union(p.exact_terms) for p in pairs if p.exact_terms]
+        self.marked = [ctx.union(p.exact_terms) for p in compiled.positions if p.marked]
+        primary = ctx.live
+        for p in compiled.positions:
+            if not p.stop:
+                primary &= ctx.union(p.primary_terms)
+        self.primary = primary
+        self.refno = ctx.union(compiled.refno_terms) if compiled.refno_terms else None
+
+    def top(self, matched: int, k: int) -> list[int]:
+        """The ``k`` best matches by (refno, fold_bi, exact_bi, exact_cov, primary, date).
+
+        Matches are split into classes of equal features, best class first, with bitset
+        operations; only the class that crosses ``k`` is ordered by date.
+        """
+        ctx = self.ctx
+        levels: list[list[int]] = []
+        if self.refno is not None:
+            levels.append([self.refno, ~self.refno])
+        for sets in (self.fold_pairs, self.ex_pairs, self.marked):
+            if sets:
+                ge = _at_least(sets, ctx.live)
+                levels.append([ge[c] & ~ge[c + 1] for c in range(len(sets), -1, -1)])
+        levels.append([self.primary, ~self.primary])
+        out: list[int] = []
+
+        def walk(cls: int, level: int) -> None:
+            if level == len(levels):
+                need = k - len(out)
+                if cls.bit_count() <= need:
+                    out.extend(ctx.members(cls))
+                else:
+                    out.extend(ctx.top_by_date(cls, need))
+                return
+            for part in levels[level]:
+                sub = cls & part
+                if sub:
+                    walk(sub, level + 1)
+                    if len(out) >= k:
+                        return
+
+        if k > 0 and matched:
+            walk(matched, 0)
+        return out
+
+    def score(self, dn: int) -> float:
+        """Relevance of one document (the §6.4 tuple folded into one float, date excluded)."""
+        return self._scorer()(dn)
+
+    def _scorer(self) -> Callable[[int], float]:
+        got = getattr(self, "_score_fn", None)
+        if got is not None:
+            return got  # type: ignore[no-any-return]
+        ctx, compiled = self.ctx, self.compiled
+        nb = ctx.nbytes
+        fold_pairs = [x.to_bytes(nb, "little") for x in self.fold_pairs]
+        ex_pairs = [x.to_bytes(nb, "little") for x in self.ex_pairs]
+        marked = [x.to_bytes(nb, "little") for x in self.marked]
+        primary = self.primary.to_bytes(nb, "little")
+        refno = self.refno.to_bytes(nb, "little") if self.refno is not None else None
+        n_pairs = self.n_pairs
         # Stand-in for BM25F: idf-weighted, field-weighted matched terms (no tf), squashed.
         # Per position the best-weighted matching term counts; per pair every term.
         pos_terms = [
-            sorted(((ctx.weight(t), ctx.docs(t)) for t in p.terms), key=lambda x: -x[0])
+            [
+                (w, b.to_bytes(nb, "little"))
+                for w, b in sorted(
+                    ((ctx.weight(t), ctx.bits(t)) for t in p.terms), key=lambda x: -x[0]
+                )
+                if b
+            ]
             for p in compiled.positions
         ]
         pair_terms = [
-            (ctx.weight(t), ctx.docs(t))
-            for pair in pairs
+            (ctx.weight(t), b.to_bytes(nb, "little"))
+            for pair in compiled.pairs
             for t in pair.fold_terms | pair.exact_terms
+            if (b := ctx.bits(t))
         ]
 
         def score(dn: int) -> float:
-            fold_bi = sum(1 for d in fold_pairs if dn in d) / len(pairs) if pairs else 0.0
-            exact_bi = sum(1 for d in ex_pairs if dn in d) / len(ex_pairs) if ex_pairs else 0.0
-            exact_cov = sum(1 for d in marked if dn in d) / len(marked) if marked else 0.0
-            prim = 1.0 if all(dn in d for d in primary) else 0.0
-            ref = 1.0 if refno is not None and dn in refno else 0.0
+            i, bit = dn >> 3, 1 << (dn & 7)
+            fold_bi = sum(1 for d in fold_pairs if d[i] & bit) / n_pairs if n_pairs else 0.0
+            exact_bi = sum(1 for d in ex_pairs if d[i] & bit) / len(ex_pairs) if ex_pairs else 0.0
+            exact_cov = sum(1 for d in marked if d[i] & bit) / len(marked) if marked else 0.0
+            prim = 1.0 if primary[i] & bit else 0.0
+            ref = 1.0 if refno is not None and refno[i] & bit else 0.0
             weight = 0.0
             for terms in pos_terms:
                 for w, d in terms:
-                    if dn in d:
+                    if d[i] & bit:
                         weight += w
                         break
             for w, d in pair_terms:
-                if dn in d:
+                if d[i] & bit:
                     weight += w
             bm = weight / (1.0 + weight)
             # Lexicographic order of the tuple folded into one float (safe for queries of
             # up to ~90 syllables); the date is *not* part of it.
             return ref * 1e4 + fold_bi * 1e3 + exact_bi + exact_cov * 1e-3 + prim * 1e-5 + bm * 1e-6
 
+        self._score_fn = score
         return score
 
-    def _hit(
-        self,
-        s,
-        ctx: _Postings,
-        compiled: CompiledQuery,
-        dn: int,
-        score: float,  # type: ignore[no-untyped-def]
-    ) -> Hit:
-        doc_id = int(s.stored_fields(dn)["id"])
+    def matched_fields(self, dn: int) -> list[str]:
+        """Public names of the fields where a query term occurs in document ``dn``."""
+        ctx, compiled = self.ctx, self.compiled
         terms = set(compiled.refno_terms) | set(compiled.extra_terms)
         for p in compiled.positions:
             terms |= p.terms
-        matched = sorted({PUBLIC_NAME.get(t[0], t[0]) for t in terms if dn in ctx.docs(t)})
-        hit = Hit(id=doc_id, score=score, matched_fields=matched)
-        if self.texts_for is not None:
-            doc = self.texts_for(doc_id)
-            if doc is not None:
-                self._fill_snippet(hit, doc, compiled)
-        return hit
+        return sorted({PUBLIC_NAME.get(t[0], t[0]) for t in terms if ctx.bits(t) >> dn & 1})
 
-    def _fill_snippet(self, hit: Hit, doc: IndexDoc, compiled: CompiledQuery) -> None:
-        hl = compiled.highlight
-        att_hl = _merge(hl.get("att_name"), hl.get("att_text"))
-        if att_hl is not None:
-            for att in doc.attachments:
-                if _coverage(att.name, att_hl) or _coverage(att.text, att_hl):
-                    hit.matched_attachments.append(att.name)
-        # The source where most distinct query words match; ties go to body, then
-        # attachment text, then subject, then attachment names.
-        sources: list[tuple[str, str, Highlight | None]] = [("body", doc.body, hl.get("body"))]
-        sources += [(f"attachment:{a.name}", a.text, hl.get("att_text")) for a in doc.attachments]
-        sources.append(("subject", doc.subject, hl.get("subject")))
-        sources += [(f"attachment:{a.name}", a.name, hl.get("att_name")) for a in doc.attachments]
-        best: tuple[int, str, str, Highlight] | None = None
-        for name, text, h in sources:
-            if h is None or not text:
-                continue
-            n = _coverage(text, h)
-            if n and (best is None or n > best[0]):
-                best = (n, name, text, h)
-        if best is not None:
-            _, hit.snippet_source, text, h = best
-            hit.snippet = make_snippet(text, h)
-            return
-        hit.snippet = make_snippet(doc.body or doc.subject, Highlight())
-        hit.snippet_source = "body" if doc.body else "subject"
+
+def _at_least(sets: list[int], universe: int) -> list[int]:
+    """``out[c]``: members of ``universe`` in at least ``c`` of ``sets`` (``out[n + 1]`` = 0)."""
+    ge = [universe] + [0] * (len(sets) + 1)
+    for i, s in enumerate(sets):
+        for c in range(i + 1, 0, -1):
+            ge[c] |= ge[c - 1] & s
+    return ge
+
+
+#: Bit offsets set in each byte value.
+_BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
+_NONZERO = re.compile(rb"[^\x00]")
+#: Value of the date column of a message without a date (Whoosh's default: max int64).
+_NO_DATE = 2**63 - 1
+
+
+def _from_ids(ids: Iterable[int], nbytes: int) -> int:
+    """Bitset of docnums."""
+    buf = bytearray(nbytes)
+    for i in ids:
+        buf[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(buf, "little")
 
 
 class _Postings:
-    """Posting lists of one searcher snapshot as Python sets, and set-based matching."""
+    """Posting lists of one searcher snapshot as bitsets (Python ints, bit = docnum), and
+    set-based matching: the language's semantics evaluated exactly, without Whoosh's
+    scoring matchers (dates come from the date column, phrases from positions)."""
 
-    #: Posting sets kept per snapshot (search-as-you-type repeats most terms).
+    #: Posting bitsets kept per snapshot (search-as-you-type repeats most terms).
     MAX_TERMS = 4096
 
     def __init__(self, searcher) -> None:  # type: ignore[no-untyped-def]
@@ -318,10 +552,71 @@ class _Postings:
         self._s = searcher
         self._reader = searcher.reader()
         self._schema = self._reader.schema
-        self._docs: dict[Term, frozenset[int]] = {}
-        self._universe: frozenset[int] | None = None
+        self._leaves = list(self._reader.leaf_readers())
+        self.n_all = self._reader.doc_count_all()
+        self.nbytes = (self.n_all + 7) // 8 or 1
+        self._bits: dict[Term, int] = {}
+        self._df: dict[Term, int] = {}
         self._n = max(1, self._reader.doc_count())
+        self._deletions = self._reader.has_deletions()
+        if self._deletions:
+            self.live = _from_ids(self._reader.all_doc_ids(), self.nbytes)
+        else:
+            self.live = (1 << self.n_all) - 1
         self._dates: _DateColumn | None = None
+        self._date_order: list[int] | None = None
+        self._date_sorted: list[int] | None = None
+        self._lock = threading.Lock()
+
+    # -- bitsets
+
+    def bits(self, term: Term) -> int:
+        """Live docnums containing ``term``."""
+        got = self._bits.get(term)
+        if got is None:
+            fname, text = term
+            got = 0
+            if fname in self._schema:
+                btext = self._schema[fname].to_bytes(text)
+                if (fname, btext) in self._reader:
+                    got = _from_ids(self._reader.postings(fname, btext).all_ids(), self.nbytes)
+                    if self._deletions:
+                        got &= self.live
+            with self._lock:
+                if len(self._bits) >= self.MAX_TERMS:
+                    self._bits.clear()
+                    self._df.clear()
+                self._bits[term] = got
+        return got
+
+    def weight(self, term: Term) -> float:
+        """idf × field weight of a term."""
+        df = self._df.get(term)
+        if df is None:
+            df = self._df[term] = self.bits(term).bit_count()
+        fname = term[0].removesuffix("_bi")
+        w = FREE_TEXT_FIELDS.get(fname, 1.0)
+        if term[1].startswith(EXACT_PREFIX):
+            w *= 1.5
+        return w * math.log(1.0 + self._n / (df or 1))
+
+    def union(self, terms: Iterable[Term]) -> int:
+        """Docs containing any of ``terms``."""
+        out = 0
+        for t in terms:
+            out |= self.bits(t)
+        return out
+
+    def members(self, bits: int) -> list[int]:
+        """The docnums of a bitset, ascending."""
+        raw = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+        out: list[int] = []
+        for m in _NONZERO.finditer(raw):
+            base = m.start() << 3
+            out.extend([base + i for i in _BYTE_BITS[raw[base >> 3]]])
+        return out
+
+    # -- dates
 
     def dates(self) -> _DateColumn:
         """The date column of this snapshot (loaded on first use)."""
@@ -329,77 +624,79 @@ class _Postings:
             self._dates = _DateColumn(self._reader)
         return self._dates
 
-    def docs(self, term: Term) -> frozenset[int]:
-        """Live docnums containing ``term``."""
-        got = self._docs.get(term)
-        if got is None:
-            fname, text = term
-            got = frozenset()
-            if fname in self._schema:
-                btext = self._schema[fname].to_bytes(text)
-                if (fname, btext) in self._reader:
-                    ids = self._reader.postings(fname, btext).all_ids()
-                    got = frozenset(ids)
-                    if self._reader.has_deletions():
-                        got = got & self.universe()
-            if len(self._docs) >= self.MAX_TERMS:
-                self._docs.clear()
-            self._docs[term] = got
-        return got
+    def date_order(self) -> list[int]:
+        """All docnums, newest first (ties: lower docnum first)."""
+        if self._date_order is None:
+            values = self.dates().values(self.n_all)
+            # A stable sort in reverse keeps equal dates in docnum order.
+            self._date_order = sorted(range(self.n_all), key=values.__getitem__, reverse=True)
+        return self._date_order
 
-    def seen(self) -> list[Term]:
-        """Terms looked up so far that occur somewhere."""
-        return [t for t, d in self._docs.items() if d]
-
-    def weight(self, term: Term) -> float:
-        """idf × field weight of a term."""
-        df = len(self.docs(term)) or 1
-        fname = term[0].removesuffix("_bi")
-        w = FREE_TEXT_FIELDS.get(fname, 1.0)
-        if term[1].startswith(EXACT_PREFIX):
-            w *= 1.5
-        return w * math.log(1.0 + self._n / df)
-
-    def union(self, terms: Iterable[Term]) -> set[int]:
-        """Docs containing any of ``terms``."""
-        out: set[int] = set()
-        for t in terms:
-            out |= self.docs(t)
+    def top_by_date(self, bits: int, k: int) -> list[int]:
+        """The ``k`` newest members of ``bits`` (ties: lower docnum first)."""
+        n = bits.bit_count()
+        if k <= 0 or n == 0:
+            return []
+        # Sorting the members costs ~n; walking the date order until k are found ~k·N/n.
+        if n * n <= 4 * k * self.n_all or n <= 256:
+            dates = self.dates()
+            return heapq.nsmallest(k, self.members(bits), key=lambda dn: (-dates[dn], dn))
+        raw = bits.to_bytes(self.nbytes, "little")
+        out: list[int] = []
+        for dn in self.date_order():
+            if raw[dn >> 3] >> (dn & 7) & 1:
+                out.append(dn)
+                if len(out) >= k:
+                    break
         return out
 
-    def universe(self) -> frozenset[int]:
-        """All live docnums."""
-        if self._universe is None:
-            self._universe = frozenset(self._reader.all_doc_ids())
-        return self._universe
+    def date_range(self, start: int | None, end: int | None, endexcl: bool) -> int:
+        """Docs dated in [start, end) (``end`` included unless ``endexcl``); values as
+        in the date column (Whoosh's ``datetime_to_long``). Undated messages never match."""
+        order = self.date_order()
+        if self._date_sorted is None:
+            values = self.dates().values(self.n_all)
+            self._date_sorted = [-values[dn] for dn in order]  # ascending
+        keys = self._date_sorted
+        # keys are negated dates; undated messages have 0 or _NO_DATE and are left out.
+        lo = bisect.bisect_right(keys, -_NO_DATE)
+        if end is not None:
+            lo = max(
+                lo, bisect.bisect_right(keys, -end) if endexcl else bisect.bisect_left(keys, -end)
+            )
+        hi = bisect.bisect_left(keys, 0)
+        if start is not None:
+            hi = min(hi, bisect.bisect_right(keys, -start))
+        if lo >= hi:
+            return 0
+        return _from_ids(order[lo:hi], self.nbytes) & self.live
 
-    def evaluate(self, ev: Evaluator) -> set[int]:
+    # -- evaluation
+
+    def evaluate(self, ev: Evaluator) -> int:
         """The exact set of documents matching ``ev``."""
         if isinstance(ev, EvalRun):
             sets = [self.union(p.terms) for p in ev.positions]
             if not sets:
-                return set()
+                return 0
             if ev.need >= len(sets):
-                sets.sort(key=len)
-                out = set(sets[0])
+                sets.sort(key=int.bit_count)
+                out = sets[0]
                 for other in sets[1:]:
+                    if not out:
+                        break
                     out &= other
                 return out
-            counts: Counter[int] = Counter()
-            for st in sets:
-                counts.update(st)
-            return {dn for dn, c in counts.items() if c >= ev.need}
+            return _at_least(sets, self.live)[ev.need]
         if isinstance(ev, EvalLeaf):
-            if isinstance(ev.query, wq.Every):
-                return set(self.universe())
-            return set(self._s.docs_for_query(ev.query))
+            return self._leaf(ev.query)
         if ev.op == "not":
-            return set(self.universe() - self.evaluate(ev.children[0]))
+            return self.live & ~self.evaluate(ev.children[0])
         if ev.op == "and":
             # Evaluate positive children first, subtract negated ones.
             pos = [c for c in ev.children if not (isinstance(c, EvalBool) and c.op == "not")]
             neg = [c for c in ev.children if isinstance(c, EvalBool) and c.op == "not"]
-            out = self.evaluate(pos[0]) if pos else set(self.universe())
+            out = self.evaluate(pos[0]) if pos else self.live
             for c in pos[1:]:
                 if not out:
                     break
@@ -407,12 +704,186 @@ class _Postings:
             for c in neg:
                 if not out:
                     break
-                out -= self.evaluate(c.children[0])
+                out &= ~self.evaluate(c.children[0])
             return out
-        out = set()
+        out = 0
         for c in ev.children:
             out |= self.evaluate(c)
         return out
+
+    def _leaf(self, q: wq.Query) -> int:
+        """Docs matching one Whoosh query, from the posting bitsets where possible."""
+        if isinstance(q, wq.Every):
+            return self.live
+        if isinstance(q, wq.Term):
+            return self.bits((q.fieldname, q.text))
+        if isinstance(q, wq.DateRange) and q.fieldname == "date":
+            start = q.start
+            if start is not None and q.startexcl:
+                start += 1
+            return self.date_range(start, q.end, q.endexcl)
+        if isinstance(q, wq.Sequence) and type(q) is wq.Sequence:
+            got = self._phrase(q)
+            if got is not None:
+                return got
+        elif isinstance(q, wq.AndMaybe):
+            return self._leaf(q.a)
+        elif isinstance(q, wq.Not):
+            return self.live & ~self._leaf(q.query)
+        elif type(q) in (wq.Or, wq.And):
+            kids = [self._leaf(c) for c in q.subqueries]
+            out = kids[0] if kids else 0
+            for k in kids[1:]:
+                out = out | k if type(q) is wq.Or else out & k
+            return out
+        return _from_ids(self._s.docs_for_query(q), self.nbytes) & self.live
+
+    # -- phrases
+
+    def _phrase(self, q: wq.Sequence) -> int | None:
+        """Docs where the sub-queries occur at consecutive positions (Whoosh's ordered
+        ``Sequence`` with slop 1), or ``None`` for a shape this does not handle.
+
+        Candidates are the docs holding a term of every position (rarest first). The
+        bigram field, when the text has one, narrows them further: an occurrence within
+        the first ``BIGRAM_CAP`` syllables has every adjacent pair there, so the docs
+        lacking a pair only need checking for occurrences beyond the cap.
+        """
+        if q.slop != 1 or not q.ordered:
+            return None
+        positions: list[list[str]] = []
+        fname: str | None = None
+        for sub in q.subqueries:
+            terms = [sub] if isinstance(sub, wq.Term) else None
+            if type(sub) is wq.Or and all(isinstance(c, wq.Term) for c in sub.subqueries):
+                terms = list(sub.subqueries)
+            if not terms:
+                return None
+            for t in terms:
+                if fname is None:
+                    fname = t.fieldname
+                if t.fieldname != fname or not isinstance(t.text, str):
+                    return None
+            positions.append([t.text for t in terms])
+        if fname is None or fname not in self._schema:
+            return None
+        pos_bits = [self.union((fname, t) for t in terms) for terms in positions]
+        cand = self.live
+        for b in sorted(pos_bits, key=int.bit_count):
+            cand &= b
+            if not cand:
+                return 0
+        n = len(positions)
+        if n == 1:
+            return cand
+        order = sorted(range(n), key=lambda i: pos_bits[i].bit_count())
+        sure, rest, cap = cand, 0, 0
+        bif = BIGRAM_OF.get(fname)
+        if bif is not None and bif in self._schema:
+            cap = BIGRAM_CAP.get(bif, 0)
+            for i in range(n - 1):
+                a, b = _folds(positions[i]), _folds(positions[i + 1])
+                if a is None or b is None:
+                    continue
+                sure &= self.union((bif, f"{x}_{y}") for x in a for y in b)
+            rest = cand & ~sure
+        out = self._verify(fname, positions, order, sure, 0)
+        if rest:
+            out |= self._verify(fname, positions, order, rest, cap - n + 1)
+        return out
+
+    def _verify(
+        self, fname: str, positions: list[list[str]], order: list[int], docs: int, min_start: int
+    ) -> int:
+        """Members of ``docs`` with the phrase starting at a position ≥ ``min_start``."""
+        starts: dict[int, set[int]] = {}
+        first = True
+        for i in order:
+            if not first and not starts:
+                break
+            want = docs if first else _from_ids(starts, self.nbytes)
+            found = self._positions(fname, positions[i], want)
+            if first:
+                for dn, ps in found.items():
+                    st = {p - i for p in ps if p - i >= min_start}
+                    if st:
+                        starts[dn] = st
+                first = False
+                continue
+            nxt: dict[int, set[int]] = {}
+            for dn, st in starts.items():
+                ps = found.get(dn)
+                if ps:
+                    kept = {p for p in st if p + i in ps}
+                    if kept:
+                        nxt[dn] = kept
+            starts = nxt
+        return _from_ids(starts, self.nbytes)
+
+    def _positions(self, fname: str, texts: list[str], want: int) -> dict[int, set[int]]:
+        """Positions of any of ``texts`` (terms of ``fname``) in each doc of ``want``."""
+        field_obj = self._schema[fname]
+        decode = field_obj.format.decode_positions
+        out: dict[int, set[int]] = {}
+        for text in texts:
+            btext = field_obj.to_bytes(text)
+            for leaf, offset in self._leaves:
+                if (fname, btext) not in leaf:
+                    continue
+                n = leaf.doc_count_all()
+                local = (want >> offset) & ((1 << n) - 1)
+                if not local:
+                    continue
+                for dn, value in _values(leaf.postings(fname, btext), local):
+                    got = out.get(dn + offset)
+                    if got is None:
+                        out[dn + offset] = set(decode(value))
+                    else:
+                        got.update(decode(value))
+        return out
+
+
+def _folds(texts: list[str]) -> set[str] | None:
+    """Fold forms of the positional terms of one phrase position (``None``: unknown)."""
+    out: set[str] = set()
+    for t in texts:
+        if t.startswith(EXACT_PREFIX):
+            forms = token_forms(t[len(EXACT_PREFIX) :])
+            if forms is None:
+                return None
+            out.add(forms.fold)
+        else:
+            out.add(t)
+    return out
+
+
+def _values(m, want: int) -> Iterator[tuple[int, bytes]]:  # type: ignore[no-untyped-def]
+    """``(docnum, raw value)`` of the postings of matcher ``m`` whose docnum is in ``want``.
+
+    Whoosh 3 leaf matchers are read block by block, skipping blocks with no wanted doc.
+    """
+    raw = want.to_bytes((want.bit_length() + 7) // 8 + 1, "little")
+    top = want.bit_length()
+    if isinstance(m, W3LeafMatcher) and hasattr(m, "_read_ids") and hasattr(m, "_maxid"):
+        lo = 0
+        while m.is_active() and lo < top:
+            hi = m._maxid
+            if (want >> lo) & ((1 << (hi - lo + 1)) - 1):
+                m._read_ids()
+                m._read_values()
+                for dn, v in zip(m._ids, m._values, strict=False):
+                    if dn < top and raw[dn >> 3] >> (dn & 7) & 1:
+                        yield dn, v
+            lo = hi + 1
+            m._next_block()
+        return
+    while m.is_active():
+        dn = m.id()
+        if dn >= top:
+            return
+        if raw[dn >> 3] >> (dn & 7) & 1:
+            yield dn, m.value()
+        m.next()
 
 
 class _DateColumn:
@@ -437,6 +908,11 @@ class _DateColumn:
 
     def __getitem__(self, docnum: int) -> int:
         return self._values[docnum] if docnum < len(self._values) else 0
+
+    def values(self, n: int) -> list[int]:
+        """The values of docnums ``0 … n-1``."""
+        vals = self._values[:n]
+        return vals + [0] * (n - len(vals))
 
 
 def _load_column(col, n: int) -> list[int]:  # type: ignore[no-untyped-def]
@@ -468,19 +944,6 @@ def _tokens(text: str) -> list[Span]:
     return list(iter_tokens(text[:SCAN_CHARS]))
 
 
-def _coverage(text: str, hl: Highlight) -> int:
-    """Number of distinct query words (by fold form) matched in ``text``.
-
-    Looks at each distinct raw token once (no offsets needed here).
-    """
-    found: set[str] = set()
-    for raw in set(TOKEN_RE.findall(text[:SCAN_CHARS])):
-        forms = token_forms(raw)
-        if forms is not None and hl.matches(forms):
-            found.add(forms.fold)
-    return len(found)
-
-
 def _clean(text: str) -> str:
     return unicodedata.normalize("NFC", _SPACES.sub(" ", _CONTROL.sub(" ", text)))
 
@@ -501,7 +964,11 @@ def make_snippet(
     """
     if tokens is None:
         tokens = _tokens(text)
-    spans = [(s, e) for s, e, forms in tokens if hl.matches(forms)]
+    return _cut(text, [(s, e) for s, e, forms in tokens if hl.matches(forms)], width)
+
+
+def _cut(text: str, spans: list[tuple[int, int]], width: int) -> str:
+    """The snippet of ``text`` around the densest of the matched ``spans``."""
     if not spans:
         cut = text[:width]
         out = _clean(cut).strip()

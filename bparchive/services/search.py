@@ -97,7 +97,7 @@ class SearchService:
     """Searches one archive home (read-only)."""
 
     def __init__(self, archive: Any) -> None:
-        from bparchive.index.from_store import open_index, texts_for
+        from bparchive.index.from_store import open_index, texts_for, texts_for_many
         from bparchive.index.indexer import Index
         from bparchive.index.search import Searcher
 
@@ -110,16 +110,36 @@ class SearchService:
             archive.paths.ensure()
             open_index(idx_dir).close()
         self.index = Index.open(idx_dir)
-        self.searcher = Searcher(self.index, texts_for=texts_for(self.store))
+        self.searcher = Searcher(
+            self.index, texts_for=texts_for(self.store), texts_for_many=texts_for_many(self.store)
+        )
 
     def close(self) -> None:
         self.searcher.close()
         self.index.close()
         self.store.close()
 
-    def search(self, query: str, *, limit: int = 50, sort: Literal["relevance", "date"] = "relevance") -> SearchPage:
-        """Run ``query``; raises QueryError with a position when it is malformed."""
-        res = self.searcher.search(query, limit=limit, sort=sort)
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 50,
+        sort: Literal["relevance", "date"] = "relevance",
+        snippets: bool = True,
+    ) -> SearchPage:
+        """Run ``query``; raises QueryError with a position when it is malformed.
+
+        Args:
+            query: The query as typed.
+            limit: Rows wanted.
+            sort: ``relevance`` or ``date``.
+            snippets: Fill ``snippet``/``snippet_source`` and the attachments' ``matched``
+                (one more store round trip for the page). Without them (the TUI, per
+                keystroke) rows have an empty snippet and ``matched`` is only set when the
+                attachment fields matched and the message has a single attachment;
+                :meth:`snippet` gives the rest for the row shown.
+        """
+        res = self.searcher.search(query, limit=limit, sort=sort, snippets=snippets)
         meta = row_meta(self.store, [h.id for h in res.hits])
         rows = []
         for h in res.hits:
@@ -129,6 +149,10 @@ class SearchService:
             refs = [r["display"] for r in json.loads(m["refs"] or "[]")]
             recips = json.loads(m["recipients"] or "[]")
             matched = set(h.matched_attachments)
+            if not snippets and len(m["attachments"]) == 1 and any(
+                f.startswith("attachment_") for f in h.matched_fields
+            ):
+                matched = {m["attachments"][0]["filename"]}
             rows.append(ResultRow(
                 id=h.id, message_id=m["msgid"] or "",
                 account=", ".join(m["accounts"]), folders=m["folders"], date=m["date"],
@@ -142,6 +166,22 @@ class SearchService:
                 unread="\\Seen" not in m["flags"], flagged="\\Flagged" in m["flags"], tags=m["tags"],
             ))
         return SearchPage(rows, res.total, res.converted_query, res.elapsed_ms)
+
+    def snippet(self, query: str, mid: int) -> tuple[str, str]:
+        """The snippet of message ``mid`` for ``query`` and where it comes from.
+
+        What ``search(..., snippets=True)`` puts in ``ResultRow.snippet`` and
+        ``snippet_source``, for one row (the TUI asks for the selected row only).
+
+        Raises:
+            QueryError: The query is malformed.
+        """
+        hit = self.searcher.snippet(query, mid)
+        return hit.snippet, hit.snippet_source
+
+    def matched_attachments(self, query: str, mid: int) -> list[str]:
+        """File names of the attachments of message ``mid`` that ``query`` matched."""
+        return self.searcher.snippet(query, mid).matched_attachments
 
 
 def show(store: Store, mid: int) -> dict[str, Any]:
