@@ -16,6 +16,7 @@ import hashlib
 import logging
 import os
 import signal
+import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from typing import Any
 from bparchive.extract import Extraction, ExtractLimits, extract
 from bparchive.extract.limits import set_memory_limit, worker_context
 from bparchive.filing import Filing, UserRule, classify
+from bparchive.ingest.large import LARGE, walk
 from bparchive.mail import MailLimits, ParsedMessage, parse_message
 
 log = logging.getLogger(__name__)
@@ -121,6 +123,10 @@ def process(store: Any, mid: int, cfg: WorkerConfig) -> WorkResult:
         "SELECT MIN(internaldate) FROM locations WHERE message_id = ? AND internaldate IS NOT NULL", (mid,)
     ).fetchone()
     internaldate = row[0] if row else None
+    size = store.execute("SELECT size FROM messages WHERE id = ?", (mid,)).fetchone()[0]
+    if size > LARGE:
+        with tempfile.TemporaryDirectory(dir=Path(cfg.db_path).parent, prefix=".ingest-") as tmp:
+            return _process_large(store, mid, cfg, internaldate, Path(tmp))
     try:
         raw = store.raw(mid)
     except Exception as e:  # an unreadable blob: doctor reports it; keep going
@@ -128,25 +134,54 @@ def process(store: Any, mid: int, cfg: WorkerConfig) -> WorkResult:
                           internaldate=internaldate)
     parsed = parse_message(raw, limits=cfg.mail_limits)
     del raw
+    return _finish(store, mid, cfg, parsed, internaldate, {}, [])
+
+
+def _process_large(store: Any, mid: int, cfg: WorkerConfig, internaldate: str | None, tmp: Path) -> WorkResult:
+    """A message over LARGE bytes: walked from the store, big parts spilled to files."""
+    try:
+        w = walk(store.iter_raw(mid), tmp)
+    except Exception as e:  # an unreadable blob: doctor reports it; keep going
+        return WorkResult(mid, None, problems=[f"stored bytes unreadable: {type(e).__name__}: {e}"],
+                          internaldate=internaldate)
+    parsed = parse_message(w.skeleton, limits=cfg.mail_limits)
+    return _finish(store, mid, cfg, parsed, internaldate, w.spilled, w.problems)
+
+
+def _finish(store: Any, mid: int, cfg: WorkerConfig, parsed: ParsedMessage, internaldate: str | None,
+            spilled: dict[str, Any], problems: list[str]) -> WorkResult:
     extractions: dict[int, Extraction] = {}
     shas: dict[int, str] = {}
+    sizes: dict[int, int] = {}
     budget = 4 * cfg.ext_limits.timeout_seconds
     started = time.monotonic()
     for part in parsed.attachments:
+        if part.path in spilled:
+            part = dataclasses.replace(part, size=spilled[part.path].size)
         why = skip_reason(part)
         if why is None and time.monotonic() - started > budget:
             why = "skipped: this message's extraction time budget was used up"
         if why:
             extractions[part.index] = Extraction(status="skipped", reason=why)
             continue
-        sha = shas[part.index] = hashlib.sha256(part.payload).hexdigest()
+        payload = part.payload
+        if part.path in spilled:
+            big = spilled[part.path]
+            sizes[part.index] = big.size
+            if big.size > cfg.ext_limits.max_bytes:
+                extractions[part.index] = Extraction(
+                    status="too_large", reason=f"{big.size} bytes is over the {cfg.ext_limits.max_bytes}-byte limit"
+                )
+                continue
+            payload = big.file.read_bytes()
+        sha = shas[part.index] = hashlib.sha256(payload).hexdigest()
         known = known_extraction(store, sha)
         if known is not None:
             extractions[part.index] = known
             continue
         try:
             with _alarm(cfg.ext_limits.timeout_seconds):
-                extractions[part.index] = extract(part.payload, part.filename, part.content_type, cfg.ext_limits)
+                extractions[part.index] = extract(payload, part.filename, part.content_type, cfg.ext_limits)
         except _AttachmentTimeout:
             extractions[part.index] = Extraction(
                 status="timeout", reason=f"extraction took longer than {cfg.ext_limits.timeout_seconds:g} s"
@@ -166,7 +201,11 @@ def process(store: Any, mid: int, cfg: WorkerConfig) -> WorkResult:
         sender=sender, rules=cfg.rules, repaired=True,
     )
     stripped = dataclasses.replace(
-        parsed, attachments=tuple(dataclasses.replace(a, payload=b"") for a in parsed.attachments)
+        parsed,
+        attachments=tuple(
+            dataclasses.replace(a, payload=b"", size=sizes.get(a.index, a.size)) for a in parsed.attachments
+        ),
+        problems=(*parsed.problems, *problems),
     )
     return WorkResult(mid, stripped, extractions, filing, internaldate=internaldate, payload_sha=shas)
 

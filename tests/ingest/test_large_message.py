@@ -1,0 +1,62 @@
+"""A message far larger than memory should hold: walked from the store, big parts spilled."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from email.message import EmailMessage
+from pathlib import Path
+
+from bparchive.ingest.large import LARGE, walk
+from bparchive.mail import parse_message
+from bparchive.services import Archive
+
+
+def _big_message(corpora_dir: Path, blob: bytes) -> bytes:
+    m = EmailMessage()
+    m["From"] = "Sở TT&TT <sotttt@binhphuoc.gov.vn>"
+    m["Subject"] = "Công văn số 77/STTTT-VP kèm bản đồ số hoá"
+    m["Message-ID"] = "<big@x>"
+    m.set_content("Kính gửi các đơn vị: gửi kèm bản đồ và hướng dẫn.")
+    m.add_attachment(blob, maintype="application", subtype="octet-stream", filename="ban-do.bin")
+    pdf = (corpora_dir / "pypdf-resources" / "files" / "crazyones.pdf").read_bytes()
+    m.add_attachment(pdf, maintype="application", subtype="pdf", filename="Hướng dẫn.pdf")
+    return bytes(m)
+
+
+def test_walk_spills_big_parts_and_keeps_structure(corpora_dir: Path, tmp_path: Path) -> None:
+    blob = os.urandom(3 << 20)
+    raw = _big_message(corpora_dir, blob)
+    w = walk([raw[i : i + 65536] for i in range(0, len(raw), 65536)], tmp_path)
+    assert len(w.skeleton) < 200_000
+    assert set(w.spilled) == {"2"}
+    assert w.spilled["2"].file.read_bytes() == blob
+    whole, skel = parse_message(raw), parse_message(w.skeleton)
+    assert skel.subject == whole.subject and skel.body_text == whole.body_text
+    assert [(a.path, a.filename) for a in skel.attachments] == [(a.path, a.filename) for a in whole.attachments]
+    assert skel.attachments[1].payload == whole.attachments[1].payload  # small parts stay whole
+
+
+def test_large_message_imports_with_its_attachment_text(corpora_dir: Path, tmp_path: Path) -> None:
+    blob = os.urandom(LARGE + (2 << 20))
+    raw = _big_message(corpora_dir, blob)
+    eml = tmp_path / "big.eml"
+    eml.write_bytes(raw)
+    archive = Archive(tmp_path / "home")
+    rep = archive.import_path(eml, "pc")
+    [mid] = rep.ids
+    assert hashlib.sha256(archive.store.raw(mid)).hexdigest() == hashlib.sha256(raw).hexdigest()
+    atts = archive.store.query(
+        "SELECT filename, size, status, text, payload_sha256 FROM attachments WHERE message_id = ? ORDER BY idx",
+        (mid,),
+    )
+    assert atts[0]["filename"] == "ban-do.bin" and atts[0]["size"] == len(blob)
+    assert atts[0]["payload_sha256"] == hashlib.sha256(blob).hexdigest()
+    assert atts[1]["status"] == "ok" and "crazy ones" in atts[1]["text"]
+    out = subprocess.run(
+        [sys.executable, "-m", "bparchive", "--home", str(tmp_path / "home"), "search", "crazy ones", "--json"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    assert '"id": %d' % mid in out
