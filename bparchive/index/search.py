@@ -328,7 +328,7 @@ class _TokenMatch:
     def _folds(self, tokens: set[str]) -> dict[str, str | None]:
         """The memo, filled for ``tokens``."""
         memo = self._memo
-        for raw in tokens - memo.keys():
+        for raw in tokens.difference(memo):
             self.fold(raw)
         return memo
 
@@ -348,13 +348,20 @@ class _TokenMatch:
         raws = sorted((r for r in tokens if memo[r]), key=len, reverse=True)
         if not raws:
             return []
-        words = "|".join(map(re.escape, raws))
-        pattern = re.compile(f"(?<!{_TOKEN_CHAR})(?:{words})(?!{_TOKEN_CHAR})")
-        return [m.span() for m in pattern.finditer(text[:SCAN_CHARS])]
+        pattern = re.compile(f"(?:{'|'.join(map(re.escape, raws))})(?!{_TOKEN_CHAR})")
+        scanned = text[:SCAN_CHARS]
+        # A match preceded by a token character is inside a longer token: skipped (no
+        # whole token can start inside it either).
+        return [
+            m.span()
+            for m in pattern.finditer(scanned)
+            if m.start() == 0 or not _TOKEN_CHAR_RE.match(scanned, m.start() - 1)
+        ]
 
 
 #: One character of a :data:`TOKEN_RE` token.
 _TOKEN_CHAR = r"[^\W_]|[\u0300-\u036f\u00ad\u200b-\u200d\u2060\ufeff]"
+_TOKEN_CHAR_RE = re.compile(_TOKEN_CHAR)
 #: Whitespace-separated chunk → its raw tokens (shared by all queries; bounded).
 _CHUNK_TOKENS: dict[str, tuple[str, ...]] = {}
 _CHUNK_TOKENS_MAX = 200_000
@@ -370,7 +377,7 @@ def _distinct_tokens(text: str) -> set[str]:
     if len(memo) > _CHUNK_TOKENS_MAX:
         memo.clear()
     chunks = set(text[:SCAN_CHARS].split())
-    for chunk in chunks - memo.keys():
+    for chunk in chunks.difference(memo):
         memo[chunk] = tuple(TOKEN_RE.findall(chunk))
     return set(itertools.chain.from_iterable(map(memo.__getitem__, chunks)))
 
@@ -638,7 +645,7 @@ class _Postings:
         if k <= 0 or n == 0:
             return []
         # Sorting the members costs ~n; walking the date order until k are found ~k·N/n.
-        if n * n <= 4 * k * self.n_all or n <= 256:
+        if 5 * n * n <= k * self.n_all or n <= 64:
             dates = self.dates()
             return heapq.nsmallest(k, self.members(bits), key=lambda dn: (-dates[dn], dn))
         raw = bits.to_bytes(self.nbytes, "little")
