@@ -147,11 +147,18 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
             return
 
 
-class _Worker:
-    def __init__(self, memory_mb: int) -> None:
+class WorkerProcess:
+    """A worker process started from :func:`worker_context` with a pipe to it.
+
+    ``target(conn, *args)`` runs in the child; ``stop`` asks it to end (``None``
+    down the pipe), ``kill`` ends it at once. Used by the extractor pool and the
+    ingest pool.
+    """
+
+    def __init__(self, target: Any, *args: Any) -> None:
         ctx = worker_context()
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, memory_mb), daemon=True)
+        self.process = ctx.Process(target=target, args=(child, *args), daemon=True)
         self.process.start()
         child.close()
         self.tasks = 0
@@ -172,6 +179,11 @@ class _Worker:
             self.process.kill()
             self.process.join(2)
         self.conn.close()
+
+
+class _Worker(WorkerProcess):
+    def __init__(self, memory_mb: int) -> None:
+        super().__init__(_worker_main, memory_mb)
 
 
 class ExtractorPool:

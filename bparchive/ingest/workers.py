@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bparchive.extract import Extraction, ExtractLimits, extract
-from bparchive.extract.limits import set_memory_limit, worker_context
+from bparchive.extract.limits import WorkerProcess, set_memory_limit
 from bparchive.filing import Filing, UserRule, classify
 from bparchive.ingest.large import LARGE, walk
 from bparchive.mail import MailLimits, ParsedMessage, parse_message
@@ -236,14 +236,9 @@ def _worker_main(conn: Connection, cfg: WorkerConfig) -> None:
             return
 
 
-class _Worker:
+class _Worker(WorkerProcess):
     def __init__(self, cfg: WorkerConfig) -> None:
-        ctx = worker_context()
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, cfg), daemon=True)
-        self.process.start()
-        child.close()
-        self.tasks = 0
+        super().__init__(_worker_main, cfg)
         self.mid: int | None = None
         self.since = 0.0
 
@@ -252,21 +247,6 @@ class _Worker:
         self.since = time.monotonic()
         self.tasks += 1
         self.conn.send(mid)
-
-    def kill(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(5)
-        self.conn.close()
-
-    def stop(self) -> None:
-        with contextlib.suppress(OSError, ValueError):
-            self.conn.send(None)
-        self.process.join(2)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join(2)
-        self.conn.close()
 
 
 class IngestPool:

@@ -59,4 +59,4 @@ def test_large_message_imports_with_its_attachment_text(corpora_dir: Path, tmp_p
         [sys.executable, "-m", "bparchive", "--home", str(tmp_path / "home"), "search", "crazy ones", "--json"],
         capture_output=True, text=True, check=True,
     ).stdout
-    assert '"id": %d' % mid in out
+    assert f'"id": {mid}' in out

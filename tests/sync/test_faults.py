@@ -61,7 +61,7 @@ def test_kill_9_at_several_moments_then_resume(imap_user, tmp_path) -> None:
     killed_at = []
     for threshold in (1, 40, 120, 200, 280):
         proc = _start_sync(home, imap_user.password)
-        reached = _wait_until(lambda t=threshold: _count(db) >= t or proc.poll() is not None)
+        reached = _wait_until(lambda t=threshold, p=proc: _count(db) >= t or p.poll() is not None)
         assert reached
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
@@ -99,7 +99,7 @@ def test_server_stopped_mid_sync_then_resume(dovecot, tmp_path) -> None:
     proc = _start_sync(home, U.password)
     assert _wait_until(lambda: _count(db) >= 20 or proc.poll() is not None)
     server.kill()  # every Dovecot process at once, connections cut mid-FETCH
-    out, err = proc.communicate(timeout=120)
+    _out, err = proc.communicate(timeout=120)
     assert proc.returncode in (1, 2), err
     text = err.decode()
     assert "FAILED" in text and ("lost" in text or "refused" in text or "answer" in text), text
