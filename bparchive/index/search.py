@@ -27,13 +27,16 @@ import struct
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pickle import loads
 from typing import Literal
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.formats import Positions
 from whoosh.scoring import BM25F
+from whoosh.system import _INT_SIZE, unpack_uint
 
 from bparchive.errors import QueryError
 from bparchive.index.analysis import (
@@ -373,9 +376,11 @@ def _distinct_tokens(text: str) -> set[str]:
     Tokens never contain whitespace, so the text is split on it first (fast, in C) and
     each distinct chunk is tokenised once.
     """
+    global _CHUNK_TOKENS
     memo = _CHUNK_TOKENS
     if len(memo) > _CHUNK_TOKENS_MAX:
-        memo.clear()
+        # A new dict rather than clear(): another thread may be reading the old one.
+        memo = _CHUNK_TOKENS = {}
     chunks = set(text[:SCAN_CHARS].split())
     for chunk in chunks.difference(memo):
         memo[chunk] = tuple(TOKEN_RE.findall(chunk))
@@ -809,7 +814,7 @@ class _Postings:
             if not first and not starts:
                 break
             want = docs if first else _from_ids(starts, self.nbytes)
-            found = self._positions(fname, positions[i], want)
+            found = self._positions(fname, positions[i], want, min_start + i if first else 0)
             if first:
                 for dn, ps in found.items():
                     st = {p - i for p in ps if p - i >= min_start}
@@ -827,10 +832,14 @@ class _Postings:
             starts = nxt
         return _from_ids(starts, self.nbytes)
 
-    def _positions(self, fname: str, texts: list[str], want: int) -> dict[int, set[int]]:
-        """Positions of any of ``texts`` (terms of ``fname``) in each doc of ``want``."""
+    def _positions(
+        self, fname: str, texts: list[str], want: int, min_pos: int = 0
+    ) -> dict[int, set[int]]:
+        """Positions of any of ``texts`` (terms of ``fname``) in each doc of ``want``;
+        docs whose positions all lie before ``min_pos`` are left out."""
         field_obj = self._schema[fname]
         decode = field_obj.format.decode_positions
+        plain = type(field_obj.format) is Positions
         out: dict[int, set[int]] = {}
         for text in texts:
             btext = field_obj.to_bytes(text)
@@ -842,12 +851,40 @@ class _Postings:
                 if not local:
                     continue
                 for dn, value in _values(leaf.postings(fname, btext), local):
+                    if min_pos and plain and _all_before(value, min_pos):
+                        continue
+                    ps = _decode_positions(value) if plain else decode(value)
                     got = out.get(dn + offset)
                     if got is None:
-                        out[dn + offset] = set(decode(value))
+                        out[dn + offset] = set(ps)
                     else:
-                        got.update(decode(value))
+                        got.update(ps)
         return out
+
+
+#: Pickle opcodes that can encode an int of 256 or more (BININT2, BININT, LONG1, LONG4).
+_BIG_INT_OPS = (b"M", b"J", b"\x8a", b"\x8b")
+
+
+def _all_before(value: bytes, limit: int) -> bool:
+    """Whether every position of a :class:`~whoosh.formats.Positions` value is < ``limit``,
+    decided without unpickling when possible.
+
+    The value is the count (4 bytes) and the pickled position deltas. With no opcode able
+    to hold a delta of 256 or more, the last position is below ``256 × count``.
+    """
+    count = unpack_uint(value[:_INT_SIZE])[0]
+    body = value[_INT_SIZE:]
+    if count * 255 < limit and not any(op in body for op in _BIG_INT_OPS):
+        return True
+    return max(_decode_positions(value), default=-1) < limit
+
+
+def _decode_positions(value: bytes) -> list[int]:
+    """``Positions.decode_positions`` without its per-position Python loop."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(itertools.accumulate(loads(value[_INT_SIZE:])))
 
 
 def _folds(texts: list[str]) -> set[str] | None:
@@ -864,33 +901,42 @@ def _folds(texts: list[str]) -> set[str] | None:
     return out
 
 
-def _values(m, want: int) -> Iterator[tuple[int, bytes]]:  # type: ignore[no-untyped-def]
+def _values(m, want: int) -> list[tuple[int, bytes]]:  # type: ignore[no-untyped-def]
     """``(docnum, raw value)`` of the postings of matcher ``m`` whose docnum is in ``want``.
 
-    Whoosh 3 leaf matchers are read block by block, skipping blocks with no wanted doc.
+    Whoosh 3 leaf matchers are read block by block, skipping the blocks that hold no
+    wanted doc (a block holds the docnums after the previous block's last one, up to
+    its own last one). Should the last docnums ever go down (postings out of order), the
+    whole list is read instead.
     """
     raw = want.to_bytes((want.bit_length() + 7) // 8 + 1, "little")
     top = want.bit_length()
+    out: list[tuple[int, bytes]] = []
     if isinstance(m, W3LeafMatcher) and hasattr(m, "_read_ids") and hasattr(m, "_maxid"):
+        skip = True
         lo = 0
-        while m.is_active() and lo < top:
+        while m.is_active():
             hi = m._maxid
-            if (want >> lo) & ((1 << (hi - lo + 1)) - 1):
+            if skip and hi < lo:  # out of order: start again without skipping
+                skip = False
+                out.clear()
+                m.reset()
+                continue
+            if not skip or (want >> lo) & ((1 << (hi - lo + 1)) - 1):
                 m._read_ids()
                 m._read_values()
                 for dn, v in zip(m._ids, m._values, strict=False):
                     if dn < top and raw[dn >> 3] >> (dn & 7) & 1:
-                        yield dn, v
+                        out.append((dn, v))
             lo = hi + 1
             m._next_block()
-        return
+        return out
     while m.is_active():
         dn = m.id()
-        if dn >= top:
-            return
-        if raw[dn >> 3] >> (dn & 7) & 1:
-            yield dn, m.value()
+        if dn < top and raw[dn >> 3] >> (dn & 7) & 1:
+            out.append((dn, m.value()))
         m.next()
+    return out
 
 
 class _DateColumn:

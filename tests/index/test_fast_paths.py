@@ -218,3 +218,20 @@ def test_lazy_snippets_match_eager_ones(corpus: tuple[Index, dict[int, IndexDoc]
     single = Searcher(index, texts_for=docs.get).search("an toàn", limit=5).hits
     assert single and all(h.snippet for h in single)
     assert Searcher(index).snippet("an toàn", 1).snippet == ""
+
+
+def test_position_decoding_matches_whoosh() -> None:
+    from whoosh.formats import Positions
+
+    from bparchive.index.search import _all_before, _decode_positions
+    from bparchive.index.writer import encode_positions
+
+    rnd = random.Random(3)
+    fmt = Positions()
+    for _ in range(2000):
+        span = rnd.choice([40, 300, 5000, 100_000])
+        ps = sorted(rnd.sample(range(span), rnd.randint(1, min(span, 40))))
+        for value in (fmt.encode(ps), encode_positions(ps)):
+            assert _decode_positions(value) == fmt.decode_positions(value) == ps
+            for limit in (10, 255, 256, 1496, 3996, 70_000):
+                assert _all_before(value, limit) == (max(ps) < limit), (ps, limit)
