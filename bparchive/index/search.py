@@ -578,6 +578,7 @@ class _Postings:
         self._dates: _DateColumn | None = None
         self._date_order: list[int] | None = None
         self._date_sorted: list[int] | None = None
+        self._phrases: dict[str, int] = {}  # phrase leaf → docs (this snapshot)
         self._lock = threading.Lock()
 
     # -- bitsets
@@ -735,7 +736,16 @@ class _Postings:
                 start += 1
             return self.date_range(start, q.end, q.endexcl)
         if isinstance(q, wq.Sequence) and type(q) is wq.Sequence:
-            got = self._phrase(q)
+            # Kept per snapshot: typing on after a closing quote re-runs the same phrase.
+            key = f"{q.ordered} {q!r}"
+            got = self._phrases.get(key)
+            if got is None:
+                got = self._phrase(q)
+                if got is not None:
+                    with self._lock:
+                        if len(self._phrases) >= 64:
+                            self._phrases.clear()
+                        self._phrases[key] = got
             if got is not None:
                 return got
         elif isinstance(q, wq.AndMaybe):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -235,3 +236,12 @@ def test_position_decoding_matches_whoosh() -> None:
             assert _decode_positions(value) == fmt.decode_positions(value) == ps
             for limit in (10, 255, 256, 1496, 3996, 70_000):
                 assert _all_before(value, limit) == (max(ps) < limit), (ps, limit)
+
+
+def test_cached_phrases_follow_new_commits(tmp_path: Path) -> None:
+    index = Index.create(tmp_path / "ix")
+    index.add_documents([IndexDoc(id=1, body="an toàn thông tin mạng")])
+    searcher = Searcher(index)
+    assert [h.id for h in searcher.search('"thông tin mạng"').hits] == [1]
+    index.add_documents([IndexDoc(id=2, body="thông tin mạng"), IndexDoc(id=1, body="khác")])
+    assert [h.id for h in searcher.search('"thông tin mạng"').hits] == [2]
