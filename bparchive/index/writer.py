@@ -191,8 +191,7 @@ class FastWriter(SegmentWriter):
     def _terms(self) -> Iterator[tuple[str, bytes, list[_Posting]]]:
         """Every (field, term, postings) in order: new documents, then merged segments.
 
-        Merged segments' documents get docnums after the new ones (Whoosh merges at
-        commit), so per term the in-memory postings simply come first.
+        Per term the in-memory postings and the pool's are merged by docnum.
         """
         mem = [
             (fieldname, btext, lst)
@@ -244,7 +243,13 @@ class FastWriter(SegmentWriter):
 
 
 def _merge_terms(a, b):  # type: ignore[no-untyped-def]
-    """Merge two sorted (field, term, postings) streams; equal keys: a's postings first."""
+    """Merge two sorted (field, term, postings) streams; equal keys: postings merged by docnum.
+
+    The in-memory postings and those of segments merged through Whoosh's pool can
+    interleave (a merge sends some segments to each), and readers expect a
+    posting list sorted by document number; both lists are sorted runs, so the
+    sort below is a linear merge.
+    """
     b = iter(b)
     nb = next(b, None)
     for item in a:
@@ -252,13 +257,17 @@ def _merge_terms(a, b):  # type: ignore[no-untyped-def]
             yield nb
             nb = next(b, None)
         if nb is not None and (nb[0], nb[1]) == (item[0], item[1]):
-            yield item[0], item[1], item[2] + nb[2]
+            yield item[0], item[1], sorted(item[2] + nb[2], key=_docnum)
             nb = next(b, None)
         else:
             yield item
     while nb is not None:
         yield nb
         nb = next(b, None)
+
+
+def _docnum(posting: _Posting) -> int:
+    return posting[0]
 
 
 def _add_block(pw, postings: list[_Posting], lengths: list[int] | None) -> None:  # type: ignore[no-untyped-def]
