@@ -386,10 +386,10 @@ def _query_ids(archive: Any, query: str) -> list[int]:
     try:
         # A relevance search re-ranks only its best few hundred; by date it returns every
         # match. A first call with limit 0 gives the total without building any row.
-        total = svc.search(query, limit=0, sort="date").total
+        total = svc.search(query, limit=0, sort="date", snippets=False).total
         if not total:
             return []
-        page = svc.search(query, limit=total, sort="date")
+        page = svc.search(query, limit=total, sort="date", snippets=False)
         return [r.id for r in page.rows]
     finally:
         svc.close()

@@ -25,6 +25,16 @@ class SearchCompleted(Message):
 
 
 @dataclass
+class SnippetLoaded(Message):
+    """The snippet of one result row arrived (rows come without them, for speed)."""
+
+    query: str
+    mid: int
+    snippet: str
+    source: str
+
+
+@dataclass
 class SearchFailed(Message):
     """A search was refused (malformed query) or failed."""
 

@@ -30,6 +30,9 @@ def test_main_screen(demo_archive, snap_compare, size):
         screen = await search_ready(pilot)
         await type_query(pilot, screen, "baos caos")
         await wait_for(pilot, lambda: getattr(pilot.app, "sidebar_data", None) is not None)
+        # The preview's snippet is fetched for the highlighted row after the rows.
+        table = screen.query_one("#results")
+        await wait_for(pilot, lambda: table.current is not None and bool(table.current.snippet))
         await _settle(pilot)
 
     assert snap_compare(_app(demo_archive), terminal_size=size, run_before=run_before)

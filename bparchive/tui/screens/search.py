@@ -22,7 +22,7 @@ from bparchive.errors import BPArchiveError, QueryError, StoreError
 from bparchive.tui import render
 from bparchive.tui.i18n import I18n
 from bparchive.tui.keys import localize
-from bparchive.tui.messages import SearchCompleted, SearchFailed, SidebarLoaded
+from bparchive.tui.messages import SearchCompleted, SearchFailed, SidebarLoaded, SnippetLoaded
 from bparchive.tui.widgets.results_table import ResultsTable
 from bparchive.tui.widgets.sidebar import Sidebar
 from bparchive.tui.widgets.status_bar import StatusBar
@@ -168,7 +168,8 @@ class SearchScreen(Screen[None]):
             if current_worker_cancelled():
                 return  # a newer search is queued behind us
             try:
-                page = app.search_service().search(query, limit=limit, sort=sort)
+                # Rows without snippets: the preview asks for the one it shows.
+                page = app.search_service().search(query, limit=limit, sort=sort, snippets=False)
             except (QueryError, StoreError) as e:
                 self.post_message(SearchFailed(seq, query, e))
                 return
@@ -272,11 +273,41 @@ class SearchScreen(Screen[None]):
         if row is None:
             preview.update("")
             return
+        query = self.effective()[0]
+        if not row.snippet and self.query_text.strip():
+            preview.update("")
+            self._snippet_worker(query, row.id)
+            return
         source = row.snippet_source or ""
         lead = ""
         if source.startswith("attachment:"):
             lead = self.i18n("snippet.in", source=render.safe(source.split(":", 1)[1]))
         preview.update(render.join((lead, "italic"), render.snippet(row.snippet or "")))
+
+    @work(thread=True, exclusive=True, group="snippet", exit_on_error=False)
+    def _snippet_worker(self, query: str, mid: int) -> None:
+        from bparchive.tui.app import current_worker_cancelled
+
+        app: Any = self.app
+        with app.search_lock:
+            if current_worker_cancelled():
+                return
+            try:
+                snippet, source = app.search_service().snippet(query, mid)
+            except (QueryError, StoreError):
+                return
+        if not current_worker_cancelled():
+            self.post_message(SnippetLoaded(query, mid, snippet, source))
+
+    def on_snippet_loaded(self, message: SnippetLoaded) -> None:
+        row = self.query_one(ResultsTable).rows_by_key.get(str(message.mid))
+        if row is None or message.query != self.effective()[0]:
+            return
+        row.snippet = message.snippet or " "
+        row.snippet_source = message.source
+        current = self.query_one(ResultsTable).current
+        if current is not None and current.id == message.mid:
+            self._show_preview()
 
     @on(DataTable.RowSelected, "#results")
     def _open(self, event: DataTable.RowSelected) -> None:
