@@ -100,6 +100,14 @@ class Archive:
         config_mod.add_account(self.paths, acc, replace_existing=replace)
         self.reload()
 
+    @staticmethod
+    def test_connection(acc: Account, password: str | None = None) -> None:
+        """Connect and log in once (the first-run form's test); raises a BPArchiveError."""
+        from bparchive import secrets
+        from bparchive.sync.connection import connect, logout
+
+        logout(connect(acc, password if password is not None else secrets.get_password(acc)))
+
     def remove_account(self, name: str) -> None:
         config_mod.remove_account(self.paths, name)
         self.reload()

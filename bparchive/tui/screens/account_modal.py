@@ -167,13 +167,8 @@ class AccountModal(ModalScreen[Any]):
 
     @work(thread=True, exclusive=True, group="account-test", exit_on_error=False)
     def test_connection(self, acc: Any, password: str | None) -> None:
-        from bparchive import secrets
-        from bparchive.sync.connection import connect, logout
-
         try:
-            pw = password if password is not None else secrets.get_password(acc)
-            client = connect(acc, pw)
-            logout(client)
+            self.app.archive.test_connection(acc, password)  # type: ignore[attr-defined]
         except BPArchiveError as e:
             self.app.call_from_thread(self._tested, False, f"{e.title}: {e}")
             return
