@@ -21,33 +21,9 @@ def repair(text: str, font_hint: str | None = None) -> tuple[str, str]:
         return text, "unicode"
 
 
-def _utf8_lie(data: bytes, charset: str | None) -> bool:
-    if not charset or data.isascii():
-        return False
-    cs = charset.lower().replace("_", "-")
-    if not cs.startswith(("iso-8859", "latin", "windows-125", "cp125", "us-ascii", "ascii")):
-        return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def decode(data: bytes, charset: str | None = None) -> tuple[str, str]:
-    """``vi.decode_bytes`` that never raises (unknown charsets fall back to detection).
-
-    Valid multi-byte UTF-8 declared as a single-byte charset is read as UTF-8.
-    """
-    if _utf8_lie(data, charset):
-        charset = "utf-8"
-    try:
-        return vi.decode_bytes(data, charset or None)
-    except (LookupError, ValueError, UnicodeError):
-        try:
-            return vi.decode_bytes(data, None)
-        except (LookupError, ValueError, UnicodeError):
-            return data.decode("utf-8", "replace"), "unicode"
+    """``vi.decode_part``: never raises; valid UTF-8 under a single-byte label is UTF-8."""
+    return vi.decode_part(data, charset)
 
 
 def font_hint(names: list[str] | set[str]) -> str | None:

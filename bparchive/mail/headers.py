@@ -48,35 +48,9 @@ def _decode_raw(segment: str) -> str:
     return safe_decode_bytes(data, None)[0]
 
 
-def _utf8_lie(data: bytes, charset: str | None) -> bool:
-    """A single-byte charset was declared but the bytes are valid, non-ASCII UTF-8."""
-    if not charset or data.isascii():
-        return False
-    cs = charset.lower().replace("_", "-")
-    if not cs.startswith(("iso-8859", "latin", "windows-125", "cp125", "us-ascii", "ascii")):
-        return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def safe_decode_bytes(data: bytes, charset: str | None) -> tuple[str, str]:
-    """``vi.decode_bytes`` that never raises (unknown charsets fall back to detection).
-
-    Valid multi-byte UTF-8 declared as a single-byte charset is read as UTF-8: such
-    byte sequences almost never occur by accident in Latin-1/Windows text.
-    """
-    if _utf8_lie(data, charset):
-        charset = "utf-8"
-    try:
-        return vi.decode_bytes(data, charset or None)
-    except (LookupError, ValueError, UnicodeError):
-        try:
-            return vi.decode_bytes(data, None)
-        except (LookupError, ValueError, UnicodeError):
-            return data.decode("utf-8", "replace"), "unicode"
+def safe_decode_bytes(data: bytes, charset: str | None = None) -> tuple[str, str]:
+    """``vi.decode_part``: never raises; valid UTF-8 under a single-byte label is UTF-8."""
+    return vi.decode_part(data, charset)
 
 
 def _ew_bytes(enc: str, text: str) -> bytes:

@@ -18,6 +18,8 @@ Stable contract (other packages rely on it):
 - ``repair(text, font_hint=None) -> tuple[str, str]``: §4.7 steps 3–5 on decoded text;
   returns (clean NFC text, encoding), encoding one of ``unicode|tcvn3|vni|viscii|cp1258``.
 - ``decode_bytes(data, declared_charset=None) -> tuple[str, str]``: §4.7 steps 1–5.
+- ``decode_part(data, charset=None) -> tuple[str, str]``: the same for a mail part or
+  attachment: never raises, valid UTF-8 under a single-byte label is read as UTF-8.
 - ``fold(text) -> str``: F1 (marks dropped, đ→d, lower case).
 """
 
@@ -28,6 +30,7 @@ from bparchive.vi.legacy import (
     ENCODINGS,
     RepairResult,
     decode_bytes,
+    decode_part,
     encode_legacy,
     font_hint_encoding,
     repair,
@@ -63,6 +66,7 @@ __all__ = [
     "canon_text",
     "convert_query_tokens",
     "decode_bytes",
+    "decode_part",
     "encode_legacy",
     "exact_token",
     "fold",

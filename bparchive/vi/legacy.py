@@ -540,3 +540,35 @@ def decode_bytes(
         return _C1.sub("\ufffd", normalize(cp1252_view(data))), "unicode"
     result = repair_text(cp1252_view(data), font_hint)
     return _C1.sub("\ufffd", result.text), result.encoding
+
+
+def _utf8_lie(data: bytes, charset: str | None) -> bool:
+    """A single-byte charset was declared but the bytes are valid, non-ASCII UTF-8."""
+    if not charset or data.isascii():
+        return False
+    cs = charset.lower().replace("_", "-")
+    if not cs.startswith(("iso-8859", "latin", "windows-125", "cp125", "us-ascii", "ascii")):
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def decode_part(data: bytes, charset: str | None = None) -> tuple[str, str]:
+    """``decode_bytes`` for a mail part or attachment: never raises, and believes bytes over labels.
+
+    Valid multi-byte UTF-8 declared as a single-byte charset is read as UTF-8 (such
+    byte sequences almost never occur by accident in Latin-1/Windows text); an
+    unknown label falls back to detection.
+    """
+    if _utf8_lie(data, charset):
+        charset = "utf-8"
+    try:
+        return decode_bytes(data, charset or None)
+    except (LookupError, ValueError, UnicodeError):
+        try:
+            return decode_bytes(data, None)
+        except (LookupError, ValueError, UnicodeError):
+            return data.decode("utf-8", "replace"), "unicode"
