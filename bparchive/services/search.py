@@ -97,26 +97,41 @@ class SearchService:
     """Searches one archive home (read-only)."""
 
     def __init__(self, archive: Any) -> None:
-        from bparchive.index.from_store import open_index, texts_for, texts_for_many
-        from bparchive.index.indexer import Index
-        from bparchive.index.search import Searcher
-
         self.archive = archive
         if not archive.paths.db_file.exists():
             raise StoreError("The archive is empty: add an account and sync, import mail, or try `bparchive demo`.")
         self.store = archive.reader()
-        idx_dir = archive.paths.index_dir
+        self.index: Any = None
+        self.searcher: Any = None
+        self._open_index()
+
+    def _open_index(self) -> bool:
+        """Open the index if it exists yet (a reader never creates it: the first
+        sync or import does, and a search meanwhile finds nothing instead of racing it)."""
+        if self.searcher is not None:
+            return True
+        from bparchive.index.from_store import texts_for, texts_for_many
+        from bparchive.index.indexer import Index
+        from bparchive.index.search import Searcher
+
+        idx_dir = self.archive.paths.index_dir
         if not Index.exists(idx_dir):
-            archive.paths.ensure()
-            open_index(idx_dir).close()
-        self.index = Index.open(idx_dir)
+            return False
+        try:
+            self.index = Index.open(idx_dir)
+        except StoreError:
+            if Index.exists(idx_dir):
+                raise  # there, but of another version: say so
+            return False  # still being created by a writer
         self.searcher = Searcher(
             self.index, texts_for=texts_for(self.store), texts_for_many=texts_for_many(self.store)
         )
+        return True
 
     def close(self) -> None:
-        self.searcher.close()
-        self.index.close()
+        if self.searcher is not None:
+            self.searcher.close()
+            self.index.close()
         self.store.close()
 
     def search(
@@ -139,6 +154,11 @@ class SearchService:
                 attachment fields matched and the message has a single attachment;
                 :meth:`snippet` gives the rest for the row shown.
         """
+        if not self._open_index():
+            from bparchive.index.query import parse
+
+            parse(query)  # a malformed query is still an error; a good one finds nothing yet
+            return SearchPage([], 0, query, 0.0)
         res = self.searcher.search(query, limit=limit, sort=sort, snippets=snippets)
         meta = row_meta(self.store, [h.id for h in res.hits])
         rows = []
@@ -176,11 +196,15 @@ class SearchService:
         Raises:
             QueryError: The query is malformed.
         """
+        if not self._open_index():
+            return "", ""
         hit = self.searcher.snippet(query, mid)
         return hit.snippet, hit.snippet_source
 
     def matched_attachments(self, query: str, mid: int) -> list[str]:
         """File names of the attachments of message ``mid`` that ``query`` matched."""
+        if not self._open_index():
+            return []
         return self.searcher.snippet(query, mid).matched_attachments
 
 
