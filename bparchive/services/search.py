@@ -157,8 +157,15 @@ class SearchService:
         if not self._open_index():
             from bparchive.index.query import parse
 
-            parse(query)  # a malformed query is still an error; a good one finds nothing yet
-            return SearchPage([], 0, query, 0.0)
+            parse(query)  # a malformed query is still an error
+            indexed = self.store.execute("SELECT 1 FROM messages WHERE index_state = 1 LIMIT 1").fetchone()
+            if indexed:  # messages were indexed, so the index was deleted or is from an older version
+                raise StoreError(
+                    "The search index is missing or was made by an older bparchive; "
+                    "rebuild it from the archive with `bparchive reindex` (no network needed).",
+                    title="Search index missing",
+                )
+            return SearchPage([], 0, query, 0.0)  # the first sync or import is still building it
         res = self.searcher.search(query, limit=limit, sort=sort, snippets=snippets)
         meta = row_meta(self.store, [h.id for h in res.hits])
         rows = []

@@ -52,7 +52,8 @@ def test_reindex_rebuilds_from_the_store(tmp_path: Path) -> None:
     import shutil
 
     shutil.rmtree(home / "index")
-    assert json.loads(run_cli(home, "search", "giay moi", "--json").stdout) == []
+    r = run_cli(home, "search", "giay moi", "--json")
+    assert r.returncode == 2 and "bparchive reindex" in r.stderr
     r = run_cli(home, "reindex")
     assert r.returncode == 0 and "Indexed 3 messages" in r.stdout
     assert len(json.loads(run_cli(home, "search", "giay moi", "--json").stdout)) == 3
