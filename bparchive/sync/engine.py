@@ -526,18 +526,20 @@ class AccountSync:
         if self._writer is None:
             self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         self._pending = self._writer.submit(self._store_batch, folder, uidvalidity, uids, data, fr)
-        return sum(1 for u in data if u in set(uids) and b"BODY[]" in data[u])
+        wanted = set(uids)
+        return sum(1 for u, d in data.items() if u in wanted and b"BODY[]" in d)
 
     def _store_batch(
         self, folder: FolderState, uidvalidity: int, uids: list[int], data: dict[int, dict[bytes, Any]],
         fr: FolderReport,
     ) -> int:
         n = 0
+        wanted = set(uids)
         with self.store.transaction():
             for uid in sorted(data):
                 d = data[uid]
                 raw = d.get(b"BODY[]")
-                if raw is None or uid not in uids:
+                if raw is None or uid not in wanted:
                     continue  # expunged meanwhile, or an unsolicited FETCH
                 mid, _created = self.store.put_message(raw)
                 if self.store.add_location(

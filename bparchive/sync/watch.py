@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bparchive.config import Account
-from bparchive.errors import BPArchiveError, SyncError
+from bparchive.errors import BPArchiveError
 from bparchive.progress import CancelToken, Progress, null_progress
 from bparchive.sync import connection
 
@@ -171,4 +171,4 @@ def watch(
             listener.join(timeout=5)
 
 
-__all__ = ["IdleListener", "SyncError", "next_run", "watch"]
+__all__ = ["IdleListener", "next_run", "watch"]
