@@ -17,6 +17,12 @@ SIZES = [(80, 24), (120, 36)]
 async def _settle(pilot) -> None:
     for box in pilot.app.screen.query("Input"):
         box.cursor_blink = False
+    # A DataTable sizes its columns on idle after rows are added; a snapshot taken before
+    # that shows header-only widths (seen flaky in CI on the reader's attachment table).
+    tables = list(pilot.app.screen.query("DataTable"))
+    await wait_for(pilot, lambda: not any(t._require_update_dimensions for t in tables))
+    # ...and its header line can still be the one painted before that; let the repaint land.
+    await pilot.pause(0.1)
     await pilot.pause()
 
 
