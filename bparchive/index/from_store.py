@@ -10,6 +10,7 @@ next run indexes those messages again (``update_document`` is idempotent).
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,11 +22,17 @@ from bparchive.index.indexer import Index
 from bparchive.progress import CancelToken, Progress, ProgressEvent, null_progress
 from bparchive.store import Store
 
-#: Messages per index commit. The writer keeps one batch's postings in memory
-#: (roughly 100 MB per 1,000 messages with attachment text); smaller batches make
-#: more segments and Whoosh's merges of them cost more than they save: on 9,736
-#: messages, 1,000 took 30 s and 355 MB peak, 500 took 96 s and 392 MB.
+log = logging.getLogger(__name__)
+
+#: Messages per index commit at most. Smaller batches make more segments, and
+#: Whoosh's merges of them cost more than they save (on 9,736 messages, 1,000 took
+#: 30 s, 500 took 96 s).
 BATCH = 1000
+#: ...and postings per commit at most: the writer holds a batch's postings in memory
+#: (about 70 bytes each), so messages with long attachment texts make smaller batches.
+MAX_POSTINGS = 500_000
+#: Messages read from the store at a time while a batch fills.
+CHUNK = 50
 
 
 def _parse_date(text: str | None) -> datetime | None:
@@ -163,10 +170,19 @@ def catch_up(
     index = open_index(directory)
     done = 0
     try:
-        for start in range(0, len(todo), BATCH):
+        while done < len(todo):
             cancel.check()
-            ids = todo[start : start + BATCH]
-            index.add_documents(load_docs(store, ids))
+            ids: list[int] = []
+            with index.batch() as batch:
+                while done + len(ids) < len(todo):
+                    start = done + len(ids)
+                    chunk = todo[start : start + min(CHUNK, BATCH - len(ids))]
+                    for doc in load_docs(store, chunk):
+                        batch.add(doc)
+                    ids += chunk
+                    if len(ids) >= BATCH or batch.postings >= MAX_POSTINGS:
+                        break
+                log.debug("indexing %d documents (%d postings)", batch.count, batch.postings)
             with store.transaction():
                 store.conn.executemany(
                     "UPDATE messages SET index_state = 1 WHERE id = ?", [(i,) for i in ids]

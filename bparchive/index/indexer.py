@@ -21,6 +21,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, LockError
 
 from bparchive import vi
@@ -107,6 +108,39 @@ _TEXT_FIELDS = (
     "doc_type",
     "urgency",
 )
+
+
+#: Megabytes Whoosh's posting pool holds before spilling to disk (large merges only).
+POOL_MB = 16
+
+
+class Batch:
+    """Documents going into one index commit (see :meth:`Index.batch`)."""
+
+    def __init__(self, writer: FastWriter, *, replace: bool) -> None:
+        self._writer = writer
+        self._replace = replace
+        self._ids: set[int] = set()
+
+    def add(self, doc: IndexDoc) -> None:
+        """Analyse ``doc`` and add it, replacing an indexed document with the same id."""
+        if doc.id in self._ids:
+            raise ValueError(f"document {doc.id} added twice to one index batch")
+        self._ids.add(doc.id)
+        if self._replace:
+            self._writer.delete_by_term("id", str(doc.id))
+        values, analysed = analysed_fields(doc_fields(doc))
+        self._writer.add_analysed(values, analysed)
+
+    @property
+    def count(self) -> int:
+        """Documents added so far."""
+        return len(self._ids)
+
+    @property
+    def postings(self) -> int:
+        """Postings the writer holds in memory so far."""
+        return self._writer.mem_postings
 
 
 def analysed_fields(fields: dict[str, object]) -> tuple[dict[str, object], dict[str, Analysed]]:
@@ -240,10 +274,21 @@ class Index:
         """The underlying Whoosh index (for the searcher)."""
         return self._ix
 
+    def _write_ix(self) -> whoosh_index.Index:
+        """The index opened for writing: segments read with ``read()``, not ``mmap``.
+
+        A writer reads every segment (deletions look ids up, merges copy them); mapped,
+        their pages count in the process's resident memory, which then grows with the
+        index. Searchers keep ``mmap`` (``whoosh``), which is what makes them fast.
+        """
+        return FileStorage(str(self.directory), supports_mmap=False).open_index(INDEX_NAME)
+
     @contextmanager
     def _writer(self, lock_timeout: float) -> Iterator[FastWriter]:
         try:
-            writer = FastWriter(self._ix, timeout=lock_timeout, delay=0.05, codec=W3Codec())
+            writer = FastWriter(
+                self._write_ix(), timeout=lock_timeout, delay=0.05, codec=W3Codec(), limitmb=POOL_MB
+            )
         except LockError as exc:
             raise StoreError(
                 "The search index is being written by another bparchive process; "
@@ -276,15 +321,23 @@ class Index:
             return 0
         # The last record of an id wins (as with one update_document call after another).
         latest = {doc.id: doc for doc in batch}
-        prepared = [analysed_fields(doc_fields(doc)) for doc in latest.values()]
-        with self._writer(lock_timeout) as writer:
-            if self._ix.doc_count_all():
-                for doc_id in latest:
-                    writer.delete_by_term("id", str(doc_id))
-            for values, analysed in prepared:
-                writer.add_analysed(values, analysed)
+        with self.batch(lock_timeout=lock_timeout) as b:
+            for doc in latest.values():
+                b.add(doc)
         log.debug("indexed %d documents", len(batch))
         return len(batch)
+
+    @contextmanager
+    def batch(self, *, lock_timeout: float = 30.0) -> Iterator[Batch]:
+        """One commit fed a document at a time (memory: the postings, not the documents).
+
+        Each document is analysed when added and dropped; :attr:`Batch.postings` tells the
+        caller how much the writer holds so it can end the batch. Ids must be distinct
+        within a batch. Nothing is visible to searchers before the block ends; an
+        exception cancels the whole batch.
+        """
+        with self._writer(lock_timeout) as writer:
+            yield Batch(writer, replace=bool(self._ix.doc_count_all()))
 
     def delete(self, ids: Iterable[int], *, lock_timeout: float = 30.0) -> int:
         """Delete documents by id in one commit; unknown ids are ignored.
@@ -312,7 +365,9 @@ class Index:
     def optimize(self, *, lock_timeout: float = 30.0) -> None:
         """Merge all segments into one (faster searches after a large import)."""
         try:
-            writer = FastWriter(self._ix, timeout=lock_timeout, delay=0.05, codec=W3Codec())
+            writer = FastWriter(
+                self._write_ix(), timeout=lock_timeout, delay=0.05, codec=W3Codec(), limitmb=POOL_MB
+            )
         except LockError as exc:
             raise StoreError(
                 "The search index is being written by another bparchive process.",

@@ -10,17 +10,18 @@ already sorted) and writes them with the same codec, file format and value encod
 Whoosh. The files are ordinary Whoosh segments: readers, merges and ``optimize`` do not
 know the difference (a test compares the postings with Whoosh's own writer).
 
-Segments merged in by the merge policy still go through Whoosh's pool; their postings are
-merged with the in-memory ones in sorted order.
+Segments merged in by the merge policy are streamed term by term from their files and
+merged with the in-memory postings in sorted order (no sorting pool).
 """
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections.abc import Iterator, Mapping
 from pickle import dumps
 
-from whoosh.codec.whoosh3 import W3PostingsWriter
+from whoosh.codec.whoosh3 import W3LeafMatcher, W3PostingsWriter
 from whoosh.formats import Existence, Positions
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
@@ -29,10 +30,6 @@ from whoosh.writing import SegmentWriter
 Analysed = Mapping[str, list[int]] | set[str]
 
 _Posting = tuple[int, float, bytes]
-
-#: Postings of merged segments kept in memory at most (beyond: Whoosh's spilling pool).
-MERGE_IN_MEMORY = 3_000_000
-
 
 _SINGLE: dict[int, bytes] = {}
 
@@ -63,6 +60,8 @@ class FastWriter(SegmentWriter):
         self._mem: dict[str, dict[bytes, list[_Posting]]] = {}
         self._memlen: dict[str, dict[int, int]] = {}
         self._mem_count = 0
+        #: Segments merged in at this commit: (segment, first new docnum, docmap, fields).
+        self._merging: list[tuple[object, int, dict[int, int] | None, list[str]]] = []
 
     def add_analysed(self, values: Mapping[str, object], analysed: Mapping[str, Analysed]) -> None:
         """Add one document.
@@ -142,37 +141,26 @@ class FastWriter(SegmentWriter):
         self.docnum += 1
         self._mem_count += sum(len(t) for t in analysed.values())
 
+    @property
+    def mem_postings(self) -> int:
+        """Postings held in memory for the segment being written."""
+        return self._mem_count
+
     def add_reader(self, reader) -> None:  # type: ignore[no-untyped-def]
         """Merge a segment (called by the merge policy at commit).
 
-        Small segments' postings join the in-memory lists (no sorting pool, no per-posting
-        length look-ups); big ones go through Whoosh's pool, which spills to disk.
+        Its stored fields and lengths are copied now, as Whoosh does; its postings are
+        read again when the segment is flushed and streamed, term by term, into the new
+        segment next to the in-memory ones (:meth:`_terms`). Nothing goes through
+        Whoosh's sorting pool, which costs a Python call per posting and keeps a spill
+        buffer in memory; a merge's memory is one posting list at a time.
         """
         self._check_state()
-        if self._mem_count + reader.doc_count_all() * 1_000 > MERGE_IN_MEMORY:
-            super().add_reader(reader)
-            return
         basedoc = self.docnum
         schema = self.schema
         names = {f for f in reader.indexed_field_names() if f in schema}
         docmap = self.write_per_doc(set(schema.names()) | names, reader)
-        mem = self._mem
-        n = 0
-        for fieldname, btext, docnum, weight, vbytes in reader.iter_postings():
-            if fieldname not in schema:
-                continue
-            newdoc = docmap[docnum] if docmap is not None else basedoc + docnum
-            terms = mem.get(fieldname)
-            if terms is None:
-                terms = mem[fieldname] = {}
-            item = (newdoc, weight, vbytes or b"")
-            lst = terms.get(btext)
-            if lst is None:
-                terms[btext] = [item]
-            else:
-                lst.append(item)
-            n += 1
-        self._mem_count += n
+        self._merging.append((reader.segment(), basedoc, docmap, sorted(names)))
         self._added = True
 
     def _flush_segment(self) -> None:
@@ -187,11 +175,13 @@ class FastWriter(SegmentWriter):
         self._mem.clear()
         self._mem_count = 0
         self._memlen.clear()
+        self._merging.clear()
 
     def _terms(self) -> Iterator[tuple[str, bytes, list[_Posting]]]:
         """Every (field, term, postings) in order: new documents, then merged segments.
 
-        Per term the in-memory postings and the pool's are merged by docnum.
+        Each source is sorted by (field, term) and its documents follow those of the
+        sources before it, so a term's postings are the sources' lists one after another.
         """
         mem = [
             (fieldname, btext, lst)
@@ -199,15 +189,30 @@ class FastWriter(SegmentWriter):
             for btext, lst in terms.items()
         ]
         mem.sort(key=lambda x: (x[0], x[1]))
-        pool = self.pool
-        if not pool.current and not pool.runs:
-            yield from mem
-            return
-        groups = (
-            (key[0], key[1], [(p[2], p[3], p[4]) for p in grp])
-            for key, grp in itertools.groupby(pool.iter_postings(), key=lambda p: (p[0], p[1]))
-        )
-        yield from _merge_terms(mem, groups)
+        streams: list[Iterator[tuple[str, bytes, list[_Posting]]]] = [iter(mem)]
+        readers = []
+        try:
+            from whoosh.reading import SegmentReader
+
+            for segment, basedoc, docmap, names in self._merging:
+                reader = SegmentReader(self.storage, self.schema, segment)
+                readers.append(reader)
+                streams.append(_segment_terms(reader, names, basedoc, docmap))
+            pool = self.pool
+            if pool.current or pool.runs:
+                streams.append(
+                    (key[0], key[1], [(p[2], p[3], p[4]) for p in grp])
+                    for key, grp in itertools.groupby(
+                        pool.iter_postings(), key=lambda p: (p[0], p[1])
+                    )
+                )
+            if len(streams) == 1:
+                yield from mem
+                return
+            yield from _merge_streams(streams)
+        finally:
+            for reader in readers:
+                reader.close()
 
     def _write_postings(self, pdr) -> None:  # type: ignore[no-untyped-def]
         """``FieldWriter.add_postings``, a term at a time, lengths from memory."""
@@ -242,28 +247,72 @@ class FastWriter(SegmentWriter):
             fw.finish_field()
 
 
-def _merge_terms(a, b):  # type: ignore[no-untyped-def]
-    """Merge two sorted (field, term, postings) streams; equal keys: postings merged by docnum.
+def _merge_streams(streams):  # type: ignore[no-untyped-def]
+    """Merge sorted (field, term, postings) streams; equal keys: postings joined.
 
-    The in-memory postings and those of segments merged through Whoosh's pool can
-    interleave (a merge sends some segments to each), and readers expect a
-    posting list sorted by document number; both lists are sorted runs, so the
-    sort below is a linear merge.
+    ``heapq.merge`` keeps equal keys in the order of the streams, which is docnum
+    order; a list that is not (a pool run interleaving with another source) is sorted.
     """
-    b = iter(b)
-    nb = next(b, None)
-    for item in a:
-        while nb is not None and (nb[0], nb[1]) < (item[0], item[1]):
-            yield nb
-            nb = next(b, None)
-        if nb is not None and (nb[0], nb[1]) == (item[0], item[1]):
-            yield item[0], item[1], sorted(item[2] + nb[2], key=_docnum)
-            nb = next(b, None)
-        else:
-            yield item
-    while nb is not None:
-        yield nb
-        nb = next(b, None)
+    merged = heapq.merge(*streams, key=_key)
+    for key, group in itertools.groupby(merged, key=_key):
+        items = list(group)
+        if len(items) == 1:
+            yield items[0]
+            continue
+        postings = list(items[0][2])
+        ordered = True
+        for item in items[1:]:
+            if postings and item[2] and item[2][0][0] <= postings[-1][0]:
+                ordered = False
+            postings.extend(item[2])
+        if not ordered:
+            postings.sort(key=_docnum)
+        yield key[0], key[1], postings
+
+
+def _key(item: tuple[str, bytes, list[_Posting]]) -> tuple[str, bytes]:
+    return item[0], item[1]
+
+
+def _segment_terms(reader, names: list[str], basedoc: int, docmap: dict[int, int] | None):  # type: ignore[no-untyped-def]
+    """A segment's (field, term, postings) in (field, term) order, docnums renumbered.
+
+    Reads whole posting blocks (Whoosh 3's block arrays) instead of one matcher call
+    per posting; deleted documents (absent from ``docmap``) are left out.
+    """
+    terms = reader._terms
+    codec = terms._codec
+    postfile = terms._postfile
+    schema = reader.schema
+    for fieldname in names:
+        fmt = schema[fieldname].format
+        for (fname, btext), info in terms.items_from(fieldname, b""):
+            if fname != fieldname:
+                break
+            m = codec.postings_reader(postfile, info, fmt, term=(fname, btext))
+            out: list[_Posting] = []
+            if isinstance(m, W3LeafMatcher):
+                while not m._atend:
+                    m._read_ids()
+                    m._read_weights()
+                    m._read_values()
+                    for docnum, weight, value in zip(m._ids, m._weights, m._values, strict=True):
+                        if docmap is None:
+                            out.append((basedoc + docnum, weight, value or b""))
+                        else:
+                            new = docmap.get(docnum)
+                            if new is not None:
+                                out.append((new, weight, value or b""))
+                    m._next_block()
+            else:
+                while m.is_active():
+                    docnum = m.id()
+                    new = basedoc + docnum if docmap is None else docmap.get(docnum)
+                    if new is not None:
+                        out.append((new, m.weight(), m.value() or b""))
+                    m.next()
+            if out:
+                yield fieldname, btext, out
 
 
 def _docnum(posting: _Posting) -> int:

@@ -1,15 +1,13 @@
-"""Posting lists stay sorted by document number when a commit merges segments both
-in memory and through Whoosh's pool (a bug found on a 100,000-message index)."""
+"""Posting lists stay sorted by document number when a commit merges many segments into
+the new one (a bug found on a 100,000-message index, when merges went partly through
+Whoosh's pool)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-
 from bparchive.index import Index, IndexDoc, Searcher
-from bparchive.index import writer as writer_mod
 
 
 def _docs(start: int, n: int) -> list[IndexDoc]:
@@ -22,9 +20,7 @@ def _docs(start: int, n: int) -> list[IndexDoc]:
     ]
 
 
-def test_postings_sorted_after_mixed_merges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A budget for about one merged segment: the others go through the pool.
-    monkeypatch.setattr(writer_mod, "MERGE_IN_MEMORY", 60_000)
+def test_postings_sorted_after_mixed_merges(tmp_path: Path) -> None:
     index = Index.create(tmp_path / "ix")
     total = 0
     for batch in range(14):
