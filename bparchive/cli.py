@@ -23,12 +23,23 @@ from bparchive.progress import ProgressEvent
 log = logging.getLogger("bparchive")
 
 
+class _QuietFileHandler(logging.FileHandler):
+    """The log file, which must never turn a clear error into a traceback.
+
+    On a full disk the log cannot be written either; the command's own message
+    says what happened, so a failed log write is dropped instead of printed.
+    """
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
+
+
 def _setup_logging(archive: Any, verbose: int) -> None:
     root = logging.getLogger("bparchive")
     root.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
     try:
         archive.paths.ensure()
-        fh = logging.FileHandler(archive.paths.log_file, encoding="utf-8")
+        fh = _QuietFileHandler(archive.paths.log_file, encoding="utf-8")
         os.chmod(archive.paths.log_file, 0o600)
         fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(fh)

@@ -84,6 +84,18 @@ class AccountReport:
         return sum(f.fetched for f in self.folders)
 
 
+def _log_report(report: AccountReport, status: str) -> None:
+    """One line per run in the log (the IT officer's record), one per failed folder."""
+    level = logging.INFO if status == "ok" else logging.WARNING
+    log.log(
+        level, "sync of %s %s in %.1f s: %d messages fetched, %d folders, %d failed%s",
+        report.account, status, report.seconds, report.fetched, len(report.folders),
+        len(report.failed_folders), f": {report.fatal}" if report.fatal else "",
+    )
+    for f in report.failed_folders:
+        log.warning("sync of %s/%s failed: %s", report.account, f.name, f.error)
+
+
 def uid_set(uids: Sequence[int]) -> str:
     """Compress sorted UIDs into an IMAP sequence set (``1:5,7,9:12``).
 
@@ -283,6 +295,7 @@ class AccountSync:
                     folders_ok=len(report.folders) - len(report.failed_folders),
                     folders_failed=len(report.failed_folders),
                 )
+            _log_report(report, status)
         return report
 
     def _run(self, report: AccountReport) -> None:
