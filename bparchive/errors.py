@@ -47,6 +47,12 @@ class DiskFullError(StoreError):
     title = "Disk full"
 
 
+class CorruptError(StoreError):
+    """Stored bytes that cannot be read back (damaged file, tampering)."""
+
+    title = "Damaged archive"
+
+
 class NotFoundError(BPArchiveError):
     """An id, account or folder that does not exist was asked for."""
 

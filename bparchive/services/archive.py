@@ -12,7 +12,6 @@ import hashlib
 import logging
 import os
 import stat
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 from bparchive import config as config_mod
 from bparchive import paths as paths_mod
 from bparchive.config import Account, Settings
-from bparchive.errors import BPArchiveError, DiskFullError, NotFoundError, StoreError
+from bparchive.errors import BPArchiveError, CorruptError, DiskFullError, NotFoundError, StoreError
 from bparchive.progress import CancelToken, Progress, null_progress
 from bparchive.store import Store
 
@@ -285,8 +284,8 @@ class Archive:
                     for piece in st.iter_raw(mid):
                         h.update(piece)
                         n += len(piece)
-                except zlib.error as e:
-                    rep.problems.append(DoctorProblem("hash", f"message {mid}: stored bytes unreadable ({e})"))
+                except CorruptError as e:
+                    rep.problems.append(DoctorProblem("hash", str(e)))
                     continue
                 if h.hexdigest() != sha or n != size:
                     rep.problems.append(DoctorProblem("hash", f"message {mid}: content does not match its SHA-256"))

@@ -2,7 +2,7 @@
 
 Called by sync, import, ingest, filing, the indexer and the services. One
 connection writes (WAL); readers open their own. Raw messages are kept byte
-for byte, content-addressed by SHA-256 and zlib-compressed in chunks.
+for byte, content-addressed by SHA-256 and compressed (Zstandard) in chunks.
 """
 
 from bparchive.store.store import FolderState, Store, utcnow

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,7 +20,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from bparchive.errors import DiskFullError, NotFoundError, StoreError
+import zstandard
+
+from bparchive.errors import CorruptError, DiskFullError, NotFoundError, StoreError
 from bparchive.paths import FILE_MODE
 from bparchive.store.schema import migrate
 
@@ -27,8 +30,32 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 CHUNK = 1 << 20  # 1 MiB of compressed data per row
-CODEC = "zlib"
-ZLEVEL = 1  # fast: archive bytes are mostly base64 and text; level 1 is within ~5 % of 6
+#: Codec of new messages. Zstandard level 3 compresses the benchmark mail 8x faster
+#: than zlib level 1 (426 vs 56 MB/s) to a slightly smaller size (0.673 vs 0.685 of
+#: the raw bytes) and decompresses 2x faster. Messages stored as "zlib" by earlier
+#: versions are still read: the codec is recorded per message.
+CODEC = "zstd"
+ZSTD_LEVEL = 3
+CODECS = ("zstd", "zlib")
+
+_local = threading.local()
+
+
+def _zstd() -> zstandard.ZstdCompressor:
+    """This thread's compressor (a ``ZstdCompressor`` is not to be shared between threads)."""
+    c = getattr(_local, "zstd", None)
+    if c is None:
+        c = _local.zstd = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
+    return c
+
+
+def _decompressor(codec: str) -> Any:
+    """An object with ``decompress(piece)`` and ``flush()`` for ``codec``."""
+    if codec == "zstd":
+        return zstandard.ZstdDecompressor().decompressobj()
+    if codec == "zlib":
+        return zlib.decompressobj()
+    raise StoreError(f"Unknown codec {codec!r} in the archive: a newer bparchive wrote it.")
 
 
 def utcnow() -> str:
@@ -192,7 +219,7 @@ class Store:
         existing = self.message_id_for_sha(sha)
         if existing is not None:
             return existing, False
-        comp = zlib.compress(raw, ZLEVEL)
+        comp = _zstd().compress(raw)
         chunks = [comp[i : i + CHUNK] for i in range(0, len(comp), CHUNK)] or [b""]
         return self._insert(sha, len(raw), len(comp), chunks, msgid or _sniff_msgid(raw)), True
 
@@ -215,7 +242,7 @@ class Store:
         if existing is not None:
             return existing, False
         f.seek(0)
-        comp = zlib.compressobj(ZLEVEL)
+        comp = _zstd().compressobj()
         mid = self._insert(sha, size, 0, [], msgid or _sniff_msgid(head))
         seq = 0
         stored = 0
@@ -255,15 +282,18 @@ class Store:
         row = self.execute("SELECT codec FROM messages WHERE id = ?", (message_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"No message with id {message_id}.")
-        d = zlib.decompressobj()
+        d = _decompressor(row[0])
         cur = self.execute(
             "SELECT data FROM raw_chunks WHERE message_id = ? ORDER BY seq", (message_id,)
         )
-        for (data,) in cur:
-            out = d.decompress(data)
-            if out:
-                yield out
-        tail = d.flush()
+        try:
+            for (data,) in cur:
+                out = d.decompress(data)
+                if out:
+                    yield out
+            tail = d.flush()
+        except (zlib.error, zstandard.ZstdError) as e:
+            raise CorruptError(f"Message {message_id}: its stored bytes are unreadable ({e}).") from e
         if tail:
             yield tail
 

@@ -113,12 +113,19 @@ def test_doctor_finds_a_tampered_message(tmp_path: Path) -> None:
     eml.write_bytes(b"From: a@b\r\nSubject: Quy\xe1\xba\xbft \xc4\x91\xe1\xbb\x8bnh\r\n\r\nn\xe1\xbb\x99i dung\r\n")
     archive.import_path(eml, "pc")
     assert archive.doctor().ok
-    import zlib
+    import zstandard
 
-    archive.store.execute("UPDATE raw_chunks SET data = ?", (zlib.compress(b"something else"),))
+    # Readable bytes, but not the ones whose SHA-256 is recorded.
+    archive.store.execute("UPDATE raw_chunks SET data = ?", (zstandard.compress(b"something else"),))
     rep = archive.doctor()
     assert not rep.ok
-    assert any(p.kind == "hash" for p in rep.problems)
+    assert [p.kind for p in rep.problems] == ["hash"]
+    assert "does not match its SHA-256" in rep.problems[0].detail
+    # Unreadable bytes: said so, not a traceback.
+    archive.store.execute("UPDATE raw_chunks SET data = ?", (b"\x28\xb5\x2f\xfd\x00garbage",))
+    rep = archive.doctor()
+    assert [p.kind for p in rep.problems] == ["hash"]
+    assert "unreadable" in rep.problems[0].detail
 
 
 def test_doctor_reports_and_repairs_loose_permissions(tmp_path: Path) -> None:
@@ -155,3 +162,38 @@ def test_importing_bparchive_does_no_work(tmp_path: Path) -> None:
         check=True, env=env,
     )
     assert not any(tmp_path.iterdir())
+
+
+def test_messages_stored_by_an_earlier_version_with_zlib_still_read(tmp_path: Path) -> None:
+    """Archives written before the switch to Zstandard keep their zlib rows: both read."""
+    import hashlib
+    import zlib
+
+    s = Store(tmp_path / "a.db")
+    raw_new = b"From: a@b\r\nSubject: m\xe1\xbb\x9bi\r\n\r\n" + b"n\xe1\xbb\x99i dung " * 5000
+    raw_old = b"From: c@d\r\nSubject: c\xc5\xa9\r\n\r\n" + bytes(range(256)) * 3000
+    with s.transaction():
+        new_id, created = s.put_message(raw_new)
+        assert created
+        old_id = s._insert(hashlib.sha256(raw_old).hexdigest(), len(raw_old), 0, [], None)
+        comp = zlib.compress(raw_old, 1)
+        s.conn.executemany(
+            "INSERT INTO raw_chunks VALUES (?,?,?)",
+            [(old_id, i, comp[j : j + 4096]) for i, j in enumerate(range(0, len(comp), 4096))],
+        )
+        s.execute("UPDATE messages SET codec = 'zlib', stored_size = ? WHERE id = ?", (len(comp), old_id))
+    assert s.message(new_id)["codec"] == "zstd"
+    assert s.raw(new_id) == raw_new
+    assert s.raw(old_id) == raw_old
+    assert s.message(new_id)["stored_size"] < len(raw_new) // 10
+
+
+def test_unreadable_stored_bytes_raise_a_clear_error(tmp_path: Path) -> None:
+    from bparchive.errors import CorruptError
+
+    s = Store(tmp_path / "a.db")
+    with s.transaction():
+        mid, _ = s.put_message(b"From: a@b\r\n\r\nbody\r\n")
+    s.execute("UPDATE raw_chunks SET data = ? WHERE message_id = ?", (b"\x28\xb5\x2f\xfdgarbage", mid))
+    with pytest.raises(CorruptError, match=f"Message {mid}: its stored bytes are unreadable"):
+        s.raw(mid)
