@@ -31,7 +31,7 @@ from bparchive.errors import (
 )
 from bparchive.progress import CancelToken, Progress, ProgressEvent, null_progress
 from bparchive.store import FolderState, Store, utcnow
-from bparchive.sync import connection
+from bparchive.sync import connection, fetchparse
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +141,10 @@ def fetch(client: Any, msgset: str | Sequence[int], items: Sequence[str], modifi
     typ, data = imap._command_complete("FETCH", tag)
     client._checkok("fetch", typ, data)
     typ, data = imap._untagged_response(typ, data, "FETCH")
+    if client.use_uid:
+        fast = fetchparse.parse(data, client.normalise_times)
+        if fast is not None:
+            return fast
     return dict(parse_fetch_response(data, client.normalise_times, client.use_uid))
 
 
