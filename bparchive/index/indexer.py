@@ -337,7 +337,9 @@ class Index:
         exception cancels the whole batch.
         """
         with self._writer(lock_timeout) as writer:
-            yield Batch(writer, replace=bool(self._ix.doc_count_all()))
+            # From the segments' headers: ``doc_count_all()`` would open (and map) them all.
+            replace = any(seg.doc_count_all() for seg in writer.segments)
+            yield Batch(writer, replace=replace)
 
     def delete(self, ids: Iterable[int], *, lock_timeout: float = 30.0) -> int:
         """Delete documents by id in one commit; unknown ids are ignored.
