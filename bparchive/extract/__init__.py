@@ -17,6 +17,7 @@ NFC, legacy Vietnamese encodings repaired, the repair recorded in ``encoding``.
 from __future__ import annotations
 
 import logging
+import mmap
 
 from bparchive.extract.limits import ExtractLimits, ExtractorPool, extract_isolated
 from bparchive.extract.model import STATUSES, Extraction
@@ -176,7 +177,9 @@ def extract(
         The extraction; failures are a status with a reason, never an exception
         (except MemoryError/KeyboardInterrupt, which the worker reports).
     """
-    return _extract(bytes(data), filename or "", content_type or "", limits or ExtractLimits(), 0)
+    if not isinstance(data, bytes | mmap.mmap):
+        data = bytes(data)
+    return _extract(data, filename or "", content_type or "", limits or ExtractLimits(), 0)
 
 
 def _extract(

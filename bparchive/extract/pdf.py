@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+import mmap
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -117,7 +118,8 @@ def extract_pdf(data: bytes, limits: ExtractLimits) -> Extraction:
     from pypdf.errors import PdfReadError, PyPdfError
 
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
+        # A map (a large attachment spilled to a file) is read in place; bytes get a view.
+        reader = PdfReader(data if isinstance(data, mmap.mmap) else io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             try:
                 ok = reader.decrypt("")

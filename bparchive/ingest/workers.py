@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import hashlib
 import logging
+import mmap
 import os
 import signal
 import tempfile
@@ -24,7 +25,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from bparchive.extract import Extraction, ExtractLimits, extract
+from bparchive.extract import Extraction, ExtractLimits, detect_kind, extract
 from bparchive.extract.limits import WorkerProcess, set_memory_limit
 from bparchive.filing import Filing, UserRule, classify
 from bparchive.ingest.large import LARGE, walk
@@ -148,6 +149,41 @@ def _process_large(store: Any, mid: int, cfg: WorkerConfig, internaldate: str | 
     return _finish(store, mid, cfg, parsed, internaldate, w.spilled, w.problems)
 
 
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+@contextlib.contextmanager
+def _spilled_payload(path: Path, filename: str, content_type: str) -> Iterator[Any]:
+    """A spilled part's bytes: a read-only map for a PDF, read whole otherwise.
+
+    pypdf reads a PDF through seek and read, touching only the cross-reference
+    table and the objects of the pages it extracts: a 50 MB scan embedded in a PDF
+    stays on disk instead of in the worker's memory. Other formats need bytes.
+    """
+    with path.open("rb") as f:
+        head = f.read(1024)
+        if path.stat().st_size == 0 or detect_kind(head, filename, content_type) != "pdf":
+            yield head + f.read()
+            return
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            yield mapped
+
+
+def _extract_one(payload: Any, part: Any, cfg: WorkerConfig) -> Extraction:
+    try:
+        with _alarm(cfg.ext_limits.timeout_seconds):
+            return extract(payload, part.filename, part.content_type, cfg.ext_limits)
+    except _AttachmentTimeout:
+        return Extraction(status="timeout", reason=f"extraction took longer than {cfg.ext_limits.timeout_seconds:g} s")
+    except MemoryError:
+        return Extraction(status="failed", reason=f"out of memory (limit {cfg.memory_mb} MB)")
+
+
 def _finish(store: Any, mid: int, cfg: WorkerConfig, parsed: ParsedMessage, internaldate: str | None,
             spilled: dict[str, Any], problems: list[str]) -> WorkResult:
     extractions: dict[int, Extraction] = {}
@@ -164,32 +200,26 @@ def _finish(store: Any, mid: int, cfg: WorkerConfig, parsed: ParsedMessage, inte
         if why:
             extractions[part.index] = Extraction(status="skipped", reason=why)
             continue
-        payload = part.payload
-        if part.path in spilled:
-            big = spilled[part.path]
-            sizes[part.index] = big.size
-            if big.size > cfg.ext_limits.max_bytes:
-                extractions[part.index] = Extraction(
-                    status="too_large", reason=f"{big.size} bytes is over the {cfg.ext_limits.max_bytes}-byte limit"
-                )
+        payload: Any = part.payload
+        with contextlib.ExitStack() as stack:
+            if part.path in spilled:
+                big = spilled[part.path]
+                sizes[part.index] = big.size
+                if big.size > cfg.ext_limits.max_bytes:
+                    extractions[part.index] = Extraction(
+                        status="too_large",
+                        reason=f"{big.size} bytes is over the {cfg.ext_limits.max_bytes}-byte limit",
+                    )
+                    continue
+                sha = shas[part.index] = _file_sha256(big.file)
+                payload = stack.enter_context(_spilled_payload(big.file, part.filename, part.content_type))
+            else:
+                sha = shas[part.index] = hashlib.sha256(payload).hexdigest()
+            known = known_extraction(store, sha)
+            if known is not None:
+                extractions[part.index] = known
                 continue
-            payload = big.file.read_bytes()
-        sha = shas[part.index] = hashlib.sha256(payload).hexdigest()
-        known = known_extraction(store, sha)
-        if known is not None:
-            extractions[part.index] = known
-            continue
-        try:
-            with _alarm(cfg.ext_limits.timeout_seconds):
-                extractions[part.index] = extract(payload, part.filename, part.content_type, cfg.ext_limits)
-        except _AttachmentTimeout:
-            extractions[part.index] = Extraction(
-                status="timeout", reason=f"extraction took longer than {cfg.ext_limits.timeout_seconds:g} s"
-            )
-        except MemoryError:
-            extractions[part.index] = Extraction(
-                status="failed", reason=f"out of memory (limit {cfg.memory_mb} MB)"
-            )
+            extractions[part.index] = _extract_one(payload, part, cfg)
         if extractions[part.index].status in REUSABLE:
             if len(_memo) > 2000:
                 _memo.clear()

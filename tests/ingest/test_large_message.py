@@ -60,3 +60,43 @@ def test_large_message_imports_with_its_attachment_text(corpora_dir: Path, tmp_p
         capture_output=True, text=True, check=True,
     ).stdout
     assert f'"id": {mid}' in out
+
+
+def test_a_big_spilled_pdf_is_read_in_place_with_its_text(corpora_dir: Path, tmp_path: Path) -> None:
+    """A PDF over the spill size is hashed from its file and read through a map, not copied."""
+    import io
+    import mmap
+
+    from pypdf import PdfReader, PdfWriter
+
+    from bparchive.ingest.workers import _file_sha256, _spilled_payload
+
+    writer = PdfWriter(clone_from=PdfReader(corpora_dir / "pypdf-resources" / "files" / "crazyones.pdf"))
+    writer.add_attachment("scan.tif", os.urandom(3 << 20))  # the scan travels inside the PDF
+    buf = io.BytesIO()
+    writer.write(buf)
+    pdf = buf.getvalue()
+    m = EmailMessage()
+    m["From"] = "Văn thư <vanthu@binhphuoc.gov.vn>"
+    m["Subject"] = "Hồ sơ số hoá kèm bản quét"
+    m.set_content("Gửi kèm hồ sơ.")
+    m.add_attachment(pdf, maintype="application", subtype="pdf", filename="Hồ sơ.pdf")
+    m.add_attachment(os.urandom(LARGE), maintype="application", subtype="octet-stream", filename="x.bin")
+    eml = tmp_path / "big.eml"
+    eml.write_bytes(bytes(m))
+
+    w = walk([bytes(m)], tmp_path)
+    spilled = w.spilled["2"].file
+    assert _file_sha256(spilled) == hashlib.sha256(pdf).hexdigest()
+    with _spilled_payload(spilled, "Hồ sơ.pdf", "application/pdf") as payload:
+        assert isinstance(payload, mmap.mmap) and payload[:] == pdf
+    with _spilled_payload(w.spilled["3"].file, "x.bin", "application/octet-stream") as payload:
+        assert isinstance(payload, bytes) and len(payload) == LARGE
+
+    archive = Archive(tmp_path / "home")
+    [mid] = archive.import_path(eml, "pc").ids
+    [att] = archive.store.query(
+        "SELECT status, text, payload_sha256, size FROM attachments WHERE message_id = ? AND idx = 0", (mid,)
+    )
+    assert att["status"] == "ok" and "crazy ones" in att["text"]
+    assert att["payload_sha256"] == hashlib.sha256(pdf).hexdigest() and att["size"] == len(pdf)
