@@ -35,7 +35,8 @@ class Run:
         cmd: the command line.
         seconds: wall-clock time from start to exit.
         returncode: exit status.
-        peak_rss_mb: peak RSS of the largest single process (GNU time ``%M``).
+        peak_rss_mb: peak RSS of the largest single process: GNU time's ``%M`` or the
+            largest descendant seen by the ``/proc`` samples, whichever is larger.
         peak_tree_mb: peak of the summed RSS of the process tree (sampled).
         cpu_seconds: user + system CPU time of the command and its waited-for children.
         load_before: the 1-minute load average when it started (other work on the machine).
@@ -85,23 +86,30 @@ def _children_map() -> dict[int, list[int]]:
     return kids
 
 
-def tree_rss_mb(root: int) -> float:
-    """Summed resident set size (MB) of ``root``'s descendants, ``root`` excluded.
+def tree_rss(root: int) -> tuple[float, float]:
+    """Summed and largest resident set size (MB) of ``root``'s descendants, ``root`` excluded.
 
     ``root`` is the GNU ``time`` wrapper, whose own few hundred KB are left out.
     """
     kids = _children_map()
-    total_pages = 0
+    total_pages = largest = 0
     todo = list(kids.get(root, []))
     while todo:
         pid = todo.pop()
         todo.extend(kids.get(pid, []))
         try:
             with open(f"/proc/{pid}/statm", "rb") as fh:
-                total_pages += int(fh.read().split()[1])
+                pages = int(fh.read().split()[1])
         except (OSError, IndexError, ValueError):
             continue
-    return total_pages * _PAGE_KB / 1024
+        total_pages += pages
+        largest = max(largest, pages)
+    return total_pages * _PAGE_KB / 1024, largest * _PAGE_KB / 1024
+
+
+def tree_rss_mb(root: int) -> float:
+    """Summed resident set size (MB) of ``root``'s descendants (see :func:`tree_rss`)."""
+    return tree_rss(root)[0]
 
 
 def run_measured(
@@ -158,8 +166,11 @@ def run_measured(
     readers = [threading.Thread(target=read_err), threading.Thread(target=read_out)]
     for t in readers:
         t.start()
+    largest = 0.0
     while proc.poll() is None:
-        samples.append((time.perf_counter() - start, tree_rss_mb(proc.pid)))
+        total, biggest = tree_rss(proc.pid)
+        samples.append((time.perf_counter() - start, total))
+        largest = max(largest, biggest)
         time.sleep(poll)
     seconds = time.perf_counter() - start
     for t in readers:
@@ -179,7 +190,9 @@ def run_measured(
         cmd=list(cmd),
         seconds=seconds,
         returncode=proc.returncode,
-        peak_rss_mb=peak_kb / 1024,
+        # GNU time sees the command and the children it waited for, not the workers a
+        # multiprocessing fork server starts: the sampled largest process covers those.
+        peak_rss_mb=max(peak_kb / 1024, largest),
         peak_tree_mb=max((mb for _, mb in samples), default=0.0),
         cpu_seconds=cpu,
         load_before=load,

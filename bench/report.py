@@ -112,16 +112,19 @@ def summary(res: dict[str, Any]) -> list[list[Any]]:
             verdict(None if rs is None else rs < 1.0),
         ]
     )
-    peak = max(bp.get("peak_rss_mb") or 0, bp.get("peak_tree_mb") or 0) or None
-    rows.append(
-        [
-            "sync peak RSS (MB, largest process / tree)",
-            f"{_fmt(bp.get('peak_rss_mb'), 0)} / {_fmt(bp.get('peak_tree_mb'), 0)}",
-            _fmt(mb.get("peak_rss_mb"), 0),
-            _ratio(peak, mb.get("peak_rss_mb")),
-            verdict(None if peak is None else peak < 150),
-        ]
-    )
+    # Both readings of "peak memory < 150 MB": each process, and the sum over the tree
+    # (main process, fork server, two ingest workers: each counts the shared libraries).
+    for label, key in (("largest process", "peak_rss_mb"), ("whole process tree", "peak_tree_mb")):
+        peak = bp.get(key)
+        rows.append(
+            [
+                f"sync peak RSS, {label} (MB)",
+                _fmt(peak, 0),
+                _fmt(mb.get("peak_rss_mb"), 0),
+                _ratio(peak, mb.get("peak_rss_mb")),
+                verdict(None if peak is None else peak < 150),
+            ]
+        )
     bi, nm, mu = ing.get("bparchive", {}), ing.get("notmuch", {}), ing.get("mu", {})
     r = _ratio(bi.get("msgs_per_s"), nm.get("msgs_per_s"))
     rows.append(
@@ -499,14 +502,22 @@ def markdown(every: list[dict[str, Any]], png: Path | None) -> str:
         "## How to reproduce",
         "",
         "```",
+        "apt-get install isync offlineimap3 notmuch maildir-utils poppler-utils time",
+        "pip install -e '.[bench]'   # in the venv scripts/test made (.venv), on PATH",
         *sorted({r["command"] for r in every}),
         "```",
         "",
-        "`bench/run --size 100000` is documented but was not part of these runs: at the rate "
-        "measured at 10,000 messages the bparchive sync alone takes about "
-        f"{_estimate_100k(every)}, and the whole run (corpus generation about 5 min, "
-        "mbsync, offlineimap, notmuch, mu, searches) roughly half as much again.",
-        "",
+        *(
+            []
+            if any(r["size"] >= 100_000 for r in every)
+            else [
+                "`bench/run --size 100000` is documented but was not part of these runs: at "
+                "the rate measured at 10,000 messages the bparchive sync alone takes about "
+                f"{_estimate_100k(every)}, and the whole run (corpus generation about 5 min, "
+                "mbsync, offlineimap, notmuch, mu, searches) roughly half as much again.",
+                "",
+            ]
+        ),
         "Options: `--sizes 2000,10000`, `--skip-peers mbsync,offlineimap,notmuch,mu,pdftotext`, "
         "`--with-import` (also time `bparchive import` of the Maildir), `--pdf-files N`, "
         "`--rounds N`, `--keep`, `--out DIR`.",
