@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from array import array
 from collections.abc import Iterator, Mapping
 from pickle import dumps
 
 from whoosh.codec.whoosh3 import W3LeafMatcher, W3PostingsWriter
+from whoosh.filedb import filetables
 from whoosh.formats import Existence, Positions
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
@@ -52,11 +54,73 @@ def encode_positions(positions: list[int]) -> bytes:
     return pack_uint(len(deltas)) + dumps(deltas, 2)
 
 
+class CompactHashWriter(filetables.OrderedHashWriter):
+    """Whoosh's term-dictionary writer, keeping its per-term (hash, position) in arrays.
+
+    ``HashWriter`` keeps a tuple of two ints per term (about 125 bytes) until the
+    segment is written: the word-pair fields of a 100,000-message archive have
+    millions of terms, and the index commit held them all in memory. Here they
+    are two 8-byte array items; the file written is byte for byte the same (a
+    test compares them).
+    """
+
+    def __init__(self, dbfile) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(dbfile)
+        self.buckets = [array("Q") for _ in range(256)]  # type: ignore[misc]
+
+    @classmethod
+    def adopt(cls, writer: filetables.OrderedHashWriter) -> None:
+        """Turn a fresh ``OrderedHashWriter`` (nothing added yet) into this class."""
+        if type(writer) is not filetables.OrderedHashWriter or any(writer.buckets):
+            return
+        writer.__class__ = cls
+        writer.buckets = [array("Q") for _ in range(256)]  # type: ignore[misc]
+
+    def add(self, key: bytes, value: bytes) -> None:
+        if key <= self.lastkey:
+            raise ValueError(f"Keys must increase: {self.lastkey!r}..{key!r}")
+        dbfile = self.dbfile
+        pos = dbfile.tell()
+        self.index.append(pos)
+        dbfile.write(filetables._lengths.pack(len(key), len(value)))
+        dbfile.write(key)
+        dbfile.write(value)
+        h = self.hashfn(key)
+        bucket = self.buckets[h & 255]
+        bucket.append(h)
+        bucket.append(pos)
+        self.lastkey = key
+
+    def _write_hashes(self) -> None:
+        # HashWriter._write_hashes with the pairs read from the arrays. An empty slot
+        # is (0, 0); no key is at position 0 (the header is there).
+        dbfile = self.dbfile
+        pack = filetables._pointer.pack
+        for entries in self.buckets:
+            pos = dbfile.tell()
+            numslots = len(entries)  # 2 slots per entry, 2 array items per entry
+            self.directory.append((pos, numslots))
+            hashes = [0] * numslots
+            positions = [0] * numslots
+            for i in range(0, numslots, 2):
+                hashval = entries[i]
+                slot = (hashval >> 8) % numslots
+                while positions[slot]:
+                    slot = (slot + 1) % numslots
+                hashes[slot] = hashval
+                positions[slot] = entries[i + 1]
+            dbfile.write(b"".join(map(pack, hashes, positions)))
+        self.buckets = []  # type: ignore[misc]
+
+
 class FastWriter(SegmentWriter):
     """A ``SegmentWriter`` with :meth:`add_analysed` for pre-analysed text fields."""
 
     def __init__(self, ix, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ix, **kwargs)
+        tindex = getattr(self.fieldwriter, "_tindex", None)
+        if tindex is not None:
+            CompactHashWriter.adopt(tindex)
         self._mem: dict[str, dict[bytes, list[_Posting]]] = {}
         self._memlen: dict[str, dict[int, int]] = {}
         self._mem_count = 0
