@@ -24,6 +24,7 @@ from pickle import dumps
 
 from whoosh.codec.whoosh3 import W3LeafMatcher, W3PostingsWriter
 from whoosh.filedb import filetables
+from whoosh.filedb.structfile import BufferFile
 from whoosh.formats import Existence, Positions
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
@@ -353,7 +354,17 @@ def _segment_terms(reader, names: list[str], basedoc: int, docmap: dict[int, int
         for (fname, btext), info in terms.items_from(fieldname, b""):
             if fname != fieldname:
                 break
-            m = codec.postings_reader(postfile, info, fmt, term=(fname, btext))
+            if info.is_inlined():
+                m = codec.postings_reader(postfile, info, fmt, term=(fname, btext))
+            else:
+                # One read of the term's whole posting list, then parsed in memory: the
+                # matcher reads a block in many small pieces (pickle.load among them),
+                # each a seek and a read through the compound file when it is not
+                # mapped (8.5 million reads to merge 10,000 messages).
+                offset, length = info.extent()
+                if isinstance(length, tuple):  # Whoosh reads it with unpack_int, a 1-tuple
+                    length = length[0]
+                m = W3LeafMatcher(BufferFile(postfile.get(offset, length)), 0, length, fmt, term=(fname, btext))
             out: list[_Posting] = []
             if isinstance(m, W3LeafMatcher):
                 while not m._atend:
