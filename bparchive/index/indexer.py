@@ -110,10 +110,6 @@ _TEXT_FIELDS = (
 )
 
 
-#: Megabytes Whoosh's posting pool holds before spilling to disk (large merges only).
-POOL_MB = 16
-
-
 class Batch:
     """Documents going into one index commit (see :meth:`Index.batch`)."""
 
@@ -287,7 +283,7 @@ class Index:
     def _writer(self, lock_timeout: float) -> Iterator[FastWriter]:
         try:
             writer = FastWriter(
-                self._write_ix(), timeout=lock_timeout, delay=0.05, codec=W3Codec(), limitmb=POOL_MB
+                self._write_ix(), timeout=lock_timeout, delay=0.05, codec=W3Codec()
             )
         except LockError as exc:
             raise StoreError(
@@ -368,7 +364,7 @@ class Index:
         """Merge all segments into one (faster searches after a large import)."""
         try:
             writer = FastWriter(
-                self._write_ix(), timeout=lock_timeout, delay=0.05, codec=W3Codec(), limitmb=POOL_MB
+                self._write_ix(), timeout=lock_timeout, delay=0.05, codec=W3Codec()
             )
         except LockError as exc:
             raise StoreError(

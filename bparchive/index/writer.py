@@ -263,14 +263,6 @@ class FastWriter(SegmentWriter):
                 reader = SegmentReader(self.storage, self.schema, segment)
                 readers.append(reader)
                 streams.append(_segment_terms(reader, names, basedoc, docmap))
-            pool = self.pool
-            if pool.current or pool.runs:
-                streams.append(
-                    (key[0], key[1], [(p[2], p[3], p[4]) for p in grp])
-                    for key, grp in itertools.groupby(
-                        pool.iter_postings(), key=lambda p: (p[0], p[1])
-                    )
-                )
             if len(streams) == 1:
                 yield from mem
                 return
@@ -315,8 +307,9 @@ class FastWriter(SegmentWriter):
 def _merge_streams(streams):  # type: ignore[no-untyped-def]
     """Merge sorted (field, term, postings) streams; equal keys: postings joined.
 
-    ``heapq.merge`` keeps equal keys in the order of the streams, which is docnum
-    order; a list that is not (a pool run interleaving with another source) is sorted.
+    ``heapq.merge`` keeps equal keys in the order of the streams, and each stream's
+    documents follow those of the streams before it, so the joined list is in docnum
+    order.
     """
     merged = heapq.merge(*streams, key=_key)
     for key, group in itertools.groupby(merged, key=_key):
@@ -325,13 +318,8 @@ def _merge_streams(streams):  # type: ignore[no-untyped-def]
             yield items[0]
             continue
         postings = list(items[0][2])
-        ordered = True
         for item in items[1:]:
-            if postings and item[2] and item[2][0][0] <= postings[-1][0]:
-                ordered = False
             postings.extend(item[2])
-        if not ordered:
-            postings.sort(key=_docnum)
         yield key[0], key[1], postings
 
 
@@ -388,10 +376,6 @@ def _segment_terms(reader, names: list[str], basedoc: int, docmap: dict[int, int
                     m.next()
             if out:
                 yield fieldname, btext, out
-
-
-def _docnum(posting: _Posting) -> int:
-    return posting[0]
 
 
 def _add_block(pw, postings: list[_Posting], lengths: list[int] | None) -> None:  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import email
+import hashlib
 import quopri
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -31,6 +32,7 @@ class Spilled:
     path: str             # IMAP part number ("2", "1.3")
     file: Path
     size: int
+    sha256: str           # of the decoded bytes, computed while they were written
 
 
 @dataclass
@@ -65,6 +67,7 @@ class _Decoder:
         self.out = out
         self.carry = b""
         self.size = 0
+        self.hash = hashlib.sha256()
 
     def write(self, line: bytes) -> None:
         if self.cte == "base64":
@@ -80,6 +83,7 @@ class _Decoder:
         else:
             piece = line
         self.out.write(piece)  # type: ignore[attr-defined]
+        self.hash.update(piece)
         self.size += len(piece)
 
     def close(self) -> None:
@@ -89,6 +93,7 @@ class _Decoder:
             except binascii.Error:
                 piece = b""
             self.out.write(piece)  # type: ignore[attr-defined]
+            self.hash.update(piece)
             self.size += len(piece)
 
 
@@ -199,5 +204,5 @@ def _body(lines: Iterator[bytes], path: str, ctype: str, cte: str, out: list[byt
         spill.close()
         # Keep the line structure valid: the part stays, with an empty body.
         out.append(b"\r\n")
-        res.spilled[path] = Spilled(path, Path(spill.name), decoder.size)
+        res.spilled[path] = Spilled(path, Path(spill.name), decoder.size, decoder.hash.hexdigest())
     return boundary_line

@@ -149,14 +149,6 @@ def _process_large(store: Any, mid: int, cfg: WorkerConfig, internaldate: str | 
     return _finish(store, mid, cfg, parsed, internaldate, w.spilled, w.problems)
 
 
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
-
-
 @contextlib.contextmanager
 def _spilled_payload(path: Path, filename: str, content_type: str) -> Iterator[Any]:
     """A spilled part's bytes: a read-only map for a PDF, read whole otherwise.
@@ -211,7 +203,7 @@ def _finish(store: Any, mid: int, cfg: WorkerConfig, parsed: ParsedMessage, inte
                         reason=f"{big.size} bytes is over the {cfg.ext_limits.max_bytes}-byte limit",
                     )
                     continue
-                sha = shas[part.index] = _file_sha256(big.file)
+                sha = shas[part.index] = big.sha256
                 payload = stack.enter_context(_spilled_payload(big.file, part.filename, part.content_type))
             else:
                 sha = shas[part.index] = hashlib.sha256(payload).hexdigest()

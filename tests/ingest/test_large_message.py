@@ -33,6 +33,7 @@ def test_walk_spills_big_parts_and_keeps_structure(corpora_dir: Path, tmp_path: 
     assert len(w.skeleton) < 200_000
     assert set(w.spilled) == {"2"}
     assert w.spilled["2"].file.read_bytes() == blob
+    assert w.spilled["2"].sha256 == hashlib.sha256(blob).hexdigest()
     whole, skel = parse_message(raw), parse_message(w.skeleton)
     assert skel.subject == whole.subject and skel.body_text == whole.body_text
     assert [(a.path, a.filename) for a in skel.attachments] == [(a.path, a.filename) for a in whole.attachments]
@@ -63,13 +64,13 @@ def test_large_message_imports_with_its_attachment_text(corpora_dir: Path, tmp_p
 
 
 def test_a_big_spilled_pdf_is_read_in_place_with_its_text(corpora_dir: Path, tmp_path: Path) -> None:
-    """A PDF over the spill size is hashed from its file and read through a map, not copied."""
+    """A PDF over the spill size is hashed while it is spilled and read through a map, not copied."""
     import io
     import mmap
 
     from pypdf import PdfReader, PdfWriter
 
-    from bparchive.ingest.workers import _file_sha256, _spilled_payload
+    from bparchive.ingest.workers import _spilled_payload
 
     writer = PdfWriter(clone_from=PdfReader(corpora_dir / "pypdf-resources" / "files" / "crazyones.pdf"))
     writer.add_attachment("scan.tif", os.urandom(3 << 20))  # the scan travels inside the PDF
@@ -87,7 +88,7 @@ def test_a_big_spilled_pdf_is_read_in_place_with_its_text(corpora_dir: Path, tmp
 
     w = walk([bytes(m)], tmp_path)
     spilled = w.spilled["2"].file
-    assert _file_sha256(spilled) == hashlib.sha256(pdf).hexdigest()
+    assert w.spilled["2"].sha256 == hashlib.sha256(pdf).hexdigest()
     with _spilled_payload(spilled, "Hồ sơ.pdf", "application/pdf") as payload:
         assert isinstance(payload, mmap.mmap) and payload[:] == pdf
     with _spilled_payload(w.spilled["3"].file, "x.bin", "application/octet-stream") as payload:
